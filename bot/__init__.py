@@ -1,0 +1,3 @@
+"""Parley: a social customer-care bot for a telecom provider."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""One module per network: a poller and a publisher behind a shared Protocol."""

@@ -1,0 +1,1 @@
+"""Understanding text: intent classification, entities and PII."""

@@ -1,0 +1,1 @@
+"""Deciding and writing answers: routing, templates, the guard, offers."""
