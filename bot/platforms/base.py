@@ -48,15 +48,6 @@ class FetchedPage:
     budget: RateBudget | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ParentPost:
-    """A post further up a thread, fetched to link a reply to its conversation."""
-
-    external_id: str
-    in_reply_to_id: str | None
-    conversation_key: str | None
-
-
 class MentionPoller(Protocol):
     platform: Platform
     account: str
@@ -78,4 +69,16 @@ class ReplyPublisher(Protocol):
 
     def find_reply(self, *, in_reply_to_id: str, text: str) -> str | None:
         """Our reply to ``in_reply_to_id`` if it is already there (crash reconciliation)."""
+        ...
+
+
+class Connector(MentionPoller, ReplyPublisher, Protocol):
+    """Both halves for one account, sharing one HTTP client and one request budget."""
+
+    def conversation_root(self, in_reply_to_id: str) -> str | None:
+        """The id of the first post of the thread that ``in_reply_to_id`` belongs to.
+
+        Called by the pipeline when a reply's parent is not known locally
+        (Mastodon: from the status context; X: from ``conversation_id``).
+        """
         ...
