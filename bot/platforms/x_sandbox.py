@@ -1,0 +1,277 @@
+"""A local stand-in for X API v2, for the demo, the traffic generator and tests.
+
+``XSandbox`` runs the server in a thread of this process; ``serve_x_sandbox``
+runs it in the foreground of its own process (``parley sandbox``), so that it
+can outlive a SIGKILLed Parley. Either way ``XSandboxClient`` drives it over
+HTTP through the ``/_sandbox/`` admin routes, which is why the same calls
+work against a sandbox started elsewhere.
+
+Authentication: reads accept ``Authorization: Bearer parley-sandbox-token``
+or any OAuth 1.0a header; ``/2/users/me`` and ``POST /2/tweets`` require
+user context (an OAuth 1.0a header), as on the real X, which is what tweepy
+sends for ``get_me`` and ``create_tweet`` by default.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+import httpx
+import uvicorn
+
+from bot.errors import ConfigError
+from bot.platforms.x_sandbox_app import SANDBOX_TOKEN, build_app
+from bot.platforms.x_sandbox_store import SandboxStore
+
+__all__ = ["SANDBOX_TOKEN", "XSandbox", "XSandboxClient", "serve_x_sandbox"]
+
+logger = logging.getLogger(__name__)
+
+PostKind = Literal["tweet", "retweet", "quote"]
+
+
+class XSandboxClient:
+    """Plays other users and breaks the network, through the admin routes."""
+
+    def __init__(self, base_url: str, *, timeout: float = 10) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise ConfigError(f"the X sandbox at {self.base_url} cannot be reached ({exc})") from None
+        if response.status_code >= 400:
+            raise ValueError(f"X sandbox {method} {path}: {response.status_code} {response.text}")
+        return response.json()
+
+    def post_as(
+        self,
+        *,
+        username: str,
+        name: str,
+        bio: str = "",
+        text: str,
+        in_reply_to_id: str | None = None,
+        is_bot: bool = False,
+        kind: PostKind = "tweet",
+        lang: str = "en",
+        created_at: datetime | None = None,
+    ) -> str:
+        """Post as a simulated user; ``in_reply_to_id`` is the parent, or the retweeted/quoted tweet."""
+        payload: dict[str, Any] = {
+            "username": username, "name": name, "bio": bio, "text": text,
+            "in_reply_to_id": in_reply_to_id, "is_bot": is_bot, "kind": kind, "lang": lang,
+            "created_at": created_at.isoformat() if created_at else None,
+        }
+        return str(self._call("POST", "/_sandbox/posts", json=payload)["id"])
+
+    def replies_to(self, tweet_id: str) -> list[dict[str, Any]]:
+        """Replies our account posted to ``tweet_id``, oldest first."""
+        result: list[dict[str, Any]] = self._call("GET", "/_sandbox/replies", params={"to": tweet_id})
+        return result
+
+    def all_our_replies(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._call("GET", "/_sandbox/replies")
+        return result
+
+    def tweet(self, tweet_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("GET", f"/_sandbox/tweets/{tweet_id}")
+        return result
+
+    def inject_fault(
+        self,
+        *,
+        status: int,
+        count: int = 1,
+        path_contains: str = "",
+        reset_in_seconds: int = 2,
+        delay_seconds: float = 0,
+        body: str | None = None,
+    ) -> None:
+        """Make the next ``count`` X API requests (whose path contains ``path_contains``) fail.
+
+        ``status=200`` with ``delay_seconds`` only slows the answer (to cause
+        client timeouts); ``body`` replaces the response body verbatim (to
+        send malformed payloads).
+        """
+        self._call("POST", "/_sandbox/faults", json={
+            "status": status, "count": count, "path_contains": path_contains,
+            "reset_in_seconds": reset_in_seconds, "delay_seconds": delay_seconds, "body": body,
+        })
+
+    def reset(self) -> None:
+        self._call("POST", "/_sandbox/reset")
+
+    def health(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("GET", "/_sandbox/health")
+        return result
+
+
+def _make_server(host: str, port: int, state_path: Path | None, our_username: str
+                 ) -> tuple[uvicorn.Server, socket.socket, SandboxStore]:
+    if not (host.startswith("127.") or host in {"localhost", "::1"}):
+        raise ConfigError("the X sandbox only listens on a loopback address", key="sandbox.host")
+    store = SandboxStore(state_path=state_path, our_username=our_username)
+    config = uvicorn.Config(build_app(store), log_level="warning", access_log=False, lifespan="off")
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        store.close()
+        sock.close()
+        raise ConfigError(f"cannot listen on {host}:{port} ({exc.strerror})", key="sandbox.x_port") from None
+    sock.listen(128)
+    return uvicorn.Server(config), sock, store
+
+
+class XSandbox:
+    """The sandbox server in a background thread of this process."""
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        state_path: Path | None = None,
+        our_username: str = "parleytelecom",
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.state_path = state_path
+        self.our_username = our_username
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._sock: socket.socket | None = None
+        self._store: SandboxStore | None = None
+        self._client: XSandboxClient | None = None
+
+    @property
+    def base_url(self) -> str:
+        if self._sock is None:
+            raise RuntimeError("the X sandbox is not started")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self._sock.getsockname()[1]}"
+
+    @property
+    def client(self) -> XSandboxClient:
+        if self._client is None:
+            raise RuntimeError("the X sandbox is not started")
+        return self._client
+
+    @property
+    def our_user_id(self) -> str:
+        if self._store is None:
+            raise RuntimeError("the X sandbox is not started")
+        return self._store.our_id
+
+    def start(self) -> None:
+        if self._server is not None:
+            return
+        self._server, self._sock, self._store = _make_server(
+            self.host, self.port, self.state_path, self.our_username)
+        server, sock = self._server, self._sock
+        self._thread = threading.Thread(
+            target=lambda: server.run(sockets=[sock]), name="x-sandbox", daemon=True
+        )
+        self._thread.start()
+        self._client = XSandboxClient(self.base_url)
+        for _ in range(500):
+            if server.started or not self._thread.is_alive():
+                break
+            threading.Event().wait(0.01)
+        if not server.started:
+            self.stop()
+            raise ConfigError(f"the X sandbox did not start on {self.host}:{self.port}")
+        logger.info("X sandbox listening on %s", self.base_url)
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self._client is not None:
+            self._client.close()
+        if self._sock is not None:
+            self._sock.close()
+        if self._store is not None:
+            self._store.close()
+        self._server = self._thread = self._client = self._store = None
+        self._sock = None
+
+    def __enter__(self) -> XSandbox:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def post_as(
+        self,
+        *,
+        username: str,
+        name: str,
+        bio: str = "",
+        text: str,
+        in_reply_to_id: str | None = None,
+        is_bot: bool = False,
+        kind: PostKind = "tweet",
+        lang: str = "en",
+        created_at: datetime | None = None,
+    ) -> str:
+        return self.client.post_as(
+            username=username, name=name, bio=bio, text=text, in_reply_to_id=in_reply_to_id,
+            is_bot=is_bot, kind=kind, lang=lang, created_at=created_at,
+        )
+
+    def replies_to(self, tweet_id: str) -> list[dict[str, Any]]:
+        return self.client.replies_to(tweet_id)
+
+    def all_our_replies(self) -> list[dict[str, Any]]:
+        return self.client.all_our_replies()
+
+    def inject_fault(
+        self,
+        *,
+        status: int,
+        count: int = 1,
+        path_contains: str = "",
+        reset_in_seconds: int = 2,
+        delay_seconds: float = 0,
+        body: str | None = None,
+    ) -> None:
+        self.client.inject_fault(status=status, count=count, path_contains=path_contains,
+                                 reset_in_seconds=reset_in_seconds, delay_seconds=delay_seconds, body=body)
+
+    def reset(self) -> None:
+        self.client.reset()
+
+
+def serve_x_sandbox(
+    host: str = "127.0.0.1",
+    port: int = 8701,
+    state_path: Path | None = None,
+    our_username: str = "parleytelecom",
+) -> None:
+    """Serve in the foreground until interrupted (SIGINT/SIGTERM stop it cleanly)."""
+    server, sock, store = _make_server(host, port, state_path, our_username)
+    logger.info("X sandbox listening on http://%s:%s", host, sock.getsockname()[1])
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+        store.close()
