@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bot.errors import ConfigError
 from intents.settings import ClassifierSettings
-from replies.settings import ReplySettings, RoutingSettings
+from replies.settings import OfferSettings, ReplySettings, RoutingSettings
 
 DEFAULT_CONFIG_PATH = Path("config.yaml")
 CONFIG_ENV = "PARLEY_CONFIG"
@@ -94,6 +94,10 @@ class SchedulerSettings(_Strict):
     publish_interval_seconds: float = Field(5.0, gt=0)
     process_interval_seconds: float = Field(5.0, gt=0)
     max_publish_attempts: int = Field(5, ge=1)
+    inflight_grace_seconds: float = Field(
+        60.0, ge=0, description="an outbox item claimed longer ago than this by another worker is reconciled"
+    )
+    reserve_requests_for_replies: int = Field(2, ge=0)
 
 
 class SandboxSettings(_Strict):
@@ -132,6 +136,7 @@ class Settings(_Strict):
     classifier: ClassifierSettings = Field(default_factory=ClassifierSettings)
     routing: RoutingSettings = Field(default_factory=RoutingSettings)
     replies: ReplySettings = Field(default_factory=ReplySettings)
+    offers: OfferSettings = Field(default_factory=OfferSettings)
 
     @model_validator(mode="after")
     def _unique_account_names(self) -> Settings:

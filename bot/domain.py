@@ -12,12 +12,12 @@ from datetime import datetime
 from typing import Any
 
 
-class Platform(str, enum.Enum):
+class Platform(enum.StrEnum):
     X = "x"
     MASTODON = "mastodon"
 
 
-class Intent(str, enum.Enum):
+class Intent(enum.StrEnum):
     RENEWAL = "renewal"
     COMPLAINT = "complaint"
     NEW_CUSTOMER = "new_customer"
@@ -27,7 +27,7 @@ class Intent(str, enum.Enum):
 INTENTS: tuple[Intent, ...] = tuple(Intent)
 
 
-class Visibility(str, enum.Enum):
+class Visibility(enum.StrEnum):
     """Mastodon's visibility levels, least to most restricted; X posts are public."""
 
     PUBLIC = "public"
@@ -36,13 +36,13 @@ class Visibility(str, enum.Enum):
     DIRECT = "direct"
 
 
-class Route(str, enum.Enum):
+class Route(enum.StrEnum):
     AUTO = "auto"
     REVIEW = "review"
     IGNORE = "ignore"
 
 
-class DraftStatus(str, enum.Enum):
+class DraftStatus(enum.StrEnum):
     PENDING_REVIEW = "pending_review"
     APPROVED = "approved"
     REJECTED = "rejected"
@@ -51,7 +51,7 @@ class DraftStatus(str, enum.Enum):
     FAILED = "failed"
 
 
-class OutboxStatus(str, enum.Enum):
+class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     IN_FLIGHT = "in_flight"
     SENT = "sent"
@@ -75,7 +75,7 @@ class Mention:
 
     platform: Platform
     external_id: str
-    account: str  # the provider's handle that was mentioned (our account)
+    account: str  # the name of our account (config `accounts[].name`) that was mentioned
     author: Author
     text: str  # plain text, HTML removed
     created_at: datetime

@@ -72,14 +72,17 @@ class RequestBudget:
                     platform=self.platform,
                     account=self.account,
                 )
-            if kind == "read" and self.monthly_read_cap is not None:
-                if self._current_month_reads() >= self.monthly_read_cap:
-                    raise RateLimited(
-                        f"{self.account}: monthly read cap of {self.monthly_read_cap} reached",
-                        reset_at=_next_month(now),
-                        platform=self.platform,
-                        account=self.account,
-                    )
+            if (
+                kind == "read"
+                and self.monthly_read_cap is not None
+                and self._current_month_reads() >= self.monthly_read_cap
+            ):
+                raise RateLimited(
+                    f"{self.account}: monthly read cap of {self.monthly_read_cap} reached",
+                    reset_at=_next_month(now),
+                    platform=self.platform,
+                    account=self.account,
+                )
 
     def record(self, kind: RequestKind, budget: RateBudget | None, *, reads: int = 1) -> None:
         """Note a request made and what the server said about the rest."""

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from bot.domain import Author, DraftStatus, Mention, OutboxStatus, Platform
@@ -126,12 +126,9 @@ def record_poll_outcome(
 
 
 def is_opted_out(*, session: Session, platform: str, author_external_id: str, handle: str = "") -> bool:
-    query = select(OptOutRow.id).where(
-        (
-            (OptOutRow.platform == platform) & (OptOutRow.author_external_id == author_external_id)
-        )
-        | ((func.lower(OptOutRow.handle) == handle.lower()) & (OptOutRow.handle != ""))
-    )
+    by_id = and_(col(OptOutRow.platform) == platform, col(OptOutRow.author_external_id) == author_external_id)
+    by_handle = and_(func.lower(OptOutRow.handle) == handle.lower(), col(OptOutRow.handle) != "")
+    query = select(OptOutRow.id).where(or_(by_id, by_handle) if handle else by_id)
     return session.exec(query).first() is not None
 
 

@@ -174,6 +174,9 @@ class PollCursorRow(SQLModel, table=True):
     account: str = Field(primary_key=True, max_length=100)
     platform: str = Field(max_length=20)
     since_id: str | None = Field(default=None, max_length=64)
+    paging_token: str | None = Field(default=None, max_length=200)
+    paging_newest_id: str | None = Field(default=None, max_length=64)
+    extra: dict[str, Any] = _json(dict)  # connector state such as the resolved user id
     last_poll_at: datetime | None = None
     last_outcome: str | None = Field(default=None, max_length=30)  # ok, rate_limited, transient, auth_failed
     last_error: str | None = Field(default=None, max_length=1000)
