@@ -1,0 +1,151 @@
+"""The reply engine: from a classified post to a route and a drafted reply.
+
+This is the one entry point the pipeline calls. It works out what the
+conversation is really about (a follow-up that only says a postcode is still a
+sign-up), picks the situation, writes the reply from a template, checks it
+with the guard, and only then routes, so that a reply the guard refuses can
+never be sent automatically.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.config import Settings
+from bot.domain import Classification, DraftedReply, Intent, Mention, Route, RouteDecision, Visibility
+from replies.compose import TemplateLibrary, sanitise_first_name
+from replies.customers import CustomerMatch
+from replies.drafting import SITUATIONS, Drafter, Facts, guard_check, pii_kinds, sample_variables
+from replies.offers import OfferBook, find_postcodes, normalise_postcode, wants_mobile
+from replies.routing import RoutingInput, route, signals_for
+
+logger = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+CARRIED_INTENTS = (Intent.NEW_CUSTOMER, Intent.RENEWAL, Intent.COMPLAINT)
+
+
+@dataclass(frozen=True)
+class ReplyContext:
+    mention: Mention
+    classification: Classification
+    previous_intent: Intent | None = None  # the conversation's intent so far (follow-up)
+    is_follow_up: bool = False
+    customer: CustomerMatch | None = None
+    char_limit: int | None = None  # instance limit for Mastodon
+
+
+def _resolve(path_text: str) -> Path:
+    path = Path(path_text)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+class ReplyEngine:
+    """Loaded once at start-up; refuses to start with a template or offer that breaks the rules."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.offers = OfferBook.from_settings(settings.offers, base_dir=PROJECT_ROOT)
+        self.templates = TemplateLibrary(_resolve(settings.replies.templates_dir))
+        missing = sorted(set(SITUATIONS) - self.templates.situations())
+        if missing:
+            from bot.errors import TemplateError
+
+            raise TemplateError(f"{self.templates.root}: no templates for {', '.join(missing)}")
+        self.templates.check(
+            samples=lambda situation: sample_variables(situation, self.offers, settings),
+            guard=lambda text: guard_check(text, None),
+            mastodon_limit=settings.replies.mastodon_char_limit,
+            longest_handle="a" * 30 + "@" + "b" * 30 + ".social",
+        )
+        self.drafter = Drafter(self.templates, settings)
+        logger.info("reply engine ready: %d templates", len(self.templates.all_templates()))
+
+    def facts(self, ctx: ReplyContext) -> Facts:
+        """Everything the situation and the routing depend on, worked out once."""
+        mention, classification = ctx.mention, ctx.classification
+        written = classification.entity_texts("POSTCODE") + classification.entity_texts("ZIP")
+        postcodes = [p for p in (normalise_postcode(t) for t in written) if p] or find_postcodes(mention.text)
+        full_postcodes = [p for p in postcodes if " " in p or p.isdigit()]
+        in_public = mention.visibility in (Visibility.PUBLIC, Visibility.UNLISTED)
+        kinds = pii_kinds(mention.text, classification) if in_public else []
+
+        intent, carried = classification.intent, False
+        confident_alone = classification.confidence >= self.settings.routing.auto_confidence
+        if (
+            ctx.is_follow_up
+            and ctx.previous_intent in CARRIED_INTENTS
+            and (intent is Intent.OTHER or not confident_alone)
+        ):
+            intent = ctx.previous_intent
+            carried = bool(postcodes) or ctx.customer is not None
+        address_postcode = (ctx.customer.postcode if ctx.customer else None) or (
+            full_postcodes[0] if full_postcodes else (postcodes[0] if postcodes else None)
+        )
+        first_name = sanitise_first_name(
+            classification.first_name or _first_name_from_display(mention.author.display_name),
+            max_length=self.settings.replies.first_name_max_length,
+        )
+        return Facts(
+            intent=intent,
+            carried=carried,
+            postcode=address_postcode,
+            pii_kinds=tuple(kinds),
+            mobile=wants_mobile(classification.entity_texts("PRODUCT"), mention.text),
+            first_name=first_name,
+            customer_known=ctx.customer is not None,
+            follow_up=ctx.is_follow_up,
+            question="question" in classification.flags,
+        )
+
+    def decide(self, ctx: ReplyContext) -> tuple[RouteDecision, DraftedReply | None]:
+        facts = self.facts(ctx)
+        drafted, refusal = self.drafter.draft(ctx.mention, facts, self.offers, char_limit=ctx.char_limit)
+        signals = signals_for(
+            flags=ctx.classification.flags,
+            confidence=ctx.classification.confidence,
+            settings=self.settings.routing,
+            pii_public=bool(facts.pii_kinds),
+            postcode_given=facts.postcode is not None,
+            follow_up=ctx.is_follow_up,
+            customer_known=facts.customer_known,
+            draft_refused=refusal is not None,
+            trust_intent=facts.carried,
+        )
+        confidence = 1.0 if facts.carried else ctx.classification.confidence
+        decision = route(
+            RoutingInput(facts.intent, confidence, signals, facts.customer_known),
+            self.settings.routing,
+            shadow_mode=self.settings.shadow_mode,
+        )
+        if facts.carried and ctx.previous_intent is not None:
+            decision = RouteDecision(
+                decision.route,
+                decision.rule,
+                f"{decision.reason} (Follow-up: this post alone reads as "
+                f"{ctx.classification.intent.value.replace('_', ' ')}, but it answers our question in an "
+                f"earlier {ctx.previous_intent.value.replace('_', ' ')} conversation.)",
+                decision.would_auto_send,
+            )
+        if refusal is not None:
+            decision = RouteDecision(
+                Route.REVIEW if decision.route is Route.AUTO else decision.route,
+                decision.rule,
+                f"{decision.reason} The first draft was refused: {refusal}",
+                decision.would_auto_send,
+            )
+        if decision.route is Route.AUTO and (drafted is None or not drafted.verdict.allowed):
+            decision = RouteDecision(Route.REVIEW, decision.rule, decision.reason + " No safe draft: review.")
+        if decision.route is Route.IGNORE:
+            return decision, None
+        return decision, drafted
+
+
+def _first_name_from_display(display_name: str) -> str | None:
+    try:
+        from intents.entities import first_name_from_display
+    except ImportError:
+        return display_name.split()[0] if display_name.split() else None
+    return first_name_from_display(display_name)
