@@ -190,7 +190,7 @@ def status_command(as_json: bool = typer.Option(False, "--json", help="Print as 
                     "enabled": account.enabled, "sandbox": account.sandbox,
                     "cursor": c.since_id if c else None,
                     "paging": bool(c and c.paging_token),
-                    "last_poll_at": c.last_poll_at.isoformat(timespec="seconds") + "Z" if c and c.last_poll_at else None,
+                    "last_poll_at": c.last_poll_at.isoformat(timespec="seconds") if c and c.last_poll_at else None,
                     "last_outcome": c.last_outcome if c else None,
                     "last_error": c.last_error if c else None,
                     "paused": bool(c and c.paused), "paused_reason": c.paused_reason if c else None,

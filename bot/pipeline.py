@@ -105,7 +105,7 @@ class Pipeline:
                 return
             author = session.get(AuthorRow, row.author_id)
             assert author is not None
-            now = datetime.now(UTC).replace(tzinfo=None)
+            now = datetime.now(UTC)
             reason = filter_reason(session=session, settings=settings, mention=row, author=author, now=now)
             if reason is not None:
                 row.status = "filtered"

@@ -147,9 +147,9 @@ def _publish_one(runtime: Runtime, item: OutboxRow, result: PublishResult) -> No
 def _record_publish_failure(
     runtime: Runtime, item: OutboxRow, exc: PlatformError, max_attempts: int, result: PublishResult
 ) -> None:
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = datetime.now(UTC)
     if isinstance(exc, RateLimited):
-        at = exc.reset_at.astimezone(UTC).replace(tzinfo=None) if exc.reset_at else now + _backoff(item.attempts)
+        at = exc.reset_at.astimezone(UTC) if exc.reset_at else now + _backoff(item.attempts)
         give_up = False
     elif isinstance(exc, AuthFailed):
         at, give_up = now + timedelta(minutes=5), False

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, col, select
@@ -28,6 +28,11 @@ from bot.storage.tables import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+def _aware(value: datetime) -> datetime:
+    """Naive datetimes from a network are UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def upsert_author(*, session: Session, platform: Platform | str, author: Author) -> AuthorRow:
@@ -83,7 +88,7 @@ def save_mentions(*, session: Session, mentions: Sequence[Mention]) -> list[Ment
             author_id=author_row.id,
             text=mention.text,
             language=mention.language,
-            created_at=mention.created_at.replace(tzinfo=None),
+            created_at=_aware(mention.created_at),
             in_reply_to_id=mention.in_reply_to_id,
             conversation_key=mention.conversation_key,
             visibility=mention.visibility.value,
