@@ -1,0 +1,45 @@
+"""Text normalisation shared by training and classification.
+
+The model never sees raw handles or brand names: the addressed provider becomes
+``@us`` and any other network ``@other``, so "leaving @O2 for you" and "leaving
+you for @O2" look different to the model whichever provider is addressed. The
+same function runs on the corpus at training time and on posts at run time;
+that symmetry is the point. It also does the tokenisation (one regex pass), so
+the spaCy pipeline only needs a whitespace tokenizer, which keeps it fast.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from intents.providers import ProviderTerms
+
+US_TOKEN = "@us"
+OTHER_TOKEN = "@other"
+USER_TOKEN = "@user"
+
+_URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+_HANDLE = re.compile(r"@\w+")
+_ELONGATED = re.compile(r"(\w)\1{2,}")
+_LONG_NUMBER = re.compile(r"\d{2,}")
+_TOKEN = re.compile(r"@\w+|[a-z0-9]+(?:['’][a-z]+)?|[!?]+|[£$€]|[^\s\w]", re.IGNORECASE)
+
+
+def normalise(text: str, terms: ProviderTerms) -> str:
+    """Return the space-separated token string the text classifier is trained on."""
+    if "&" in text:
+        text = html.unescape(text)
+    if "http" in text or "www." in text:
+        text = _URL.sub(" url ", text)
+    text = terms.pattern.sub(lambda m: f" {US_TOKEN if terms.is_us(m.group(0)) else OTHER_TOKEN} ", text)
+    text = _HANDLE.sub(_handle_token, text)
+    text = _ELONGATED.sub(r"\1\1", text.lower())
+    text = _LONG_NUMBER.sub("00", text)
+    tokens = _TOKEN.findall(text)
+    return " ".join(t if len(t) < 4 or t[0] not in "!?" else t[:3] for t in tokens).replace("’", "'")
+
+
+def _handle_token(match: re.Match[str]) -> str:
+    token = match.group(0)
+    return token if token in (US_TOKEN, OTHER_TOKEN) else USER_TOKEN
