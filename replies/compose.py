@@ -105,6 +105,8 @@ def sanitise_first_name(raw: str | None, *, max_length: int = 20) -> str:
     """A first name fit to greet someone with, or "" when nothing sensible is left."""
     if not raw:
         return ""
+    if _MARKUP.search(raw) or re.search(r"\{[{%#]", raw):
+        return ""  # someone dressed their name up as code: greet them without it
     text = clean_value(raw, max_length=200)
     words = ["".join(ch for ch in w if ch.isalpha() or ch in "-'") for w in text.split()]
     words = [w.strip("-'") for w in words if sum(ch.isalpha() for ch in w) >= 2]
