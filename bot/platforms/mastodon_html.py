@@ -28,7 +28,12 @@ _SAFE_SCHEMES = frozenset({"http", "https"})
 # Zero-width and bidi control characters: invisible to a reader, useful to an attacker.
 _INVISIBLE_CHARS = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
-_BREAK_MARK = "\x00"  # a hard line break, kept apart from collapsible whitespace
+# Break marks, kept apart from collapsible whitespace until the end:
+_BREAK_MARK = "\x00"  # <br>: each one is a line break
+_PARAGRAPH_MARK = "\x01"  # <p>, <blockquote>, <pre>: a blank line
+_BLOCK_MARK = "\x02"  # other blocks (<li>, <div>): at least one line break, however many meet
+_ANY_MARK = f"[{_BREAK_MARK}{_PARAGRAPH_MARK}{_BLOCK_MARK}]"
+_PARAGRAPH_TAGS = frozenset({"p", "blockquote", "pre"})
 
 
 class _TextExtractor(HTMLParser):
@@ -54,9 +59,12 @@ class _TextExtractor(HTMLParser):
             return
         self.parts.append(text)
 
-    def _break(self, count: int = 1) -> None:
+    def _break(self, mark: str) -> None:
         if not self._drop_depth and self._link is None:
-            self.parts.append(_BREAK_MARK * count)
+            self.parts.append(mark)
+
+    def _block(self, tag: str) -> None:
+        self._break(_PARAGRAPH_MARK if tag in _PARAGRAPH_TAGS else _BLOCK_MARK)
 
     # -- parser callbacks -------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -85,12 +93,12 @@ class _TextExtractor(HTMLParser):
         if tag == "pre":
             self._pre_depth += 1
         if tag in _BLOCK_TAGS:
-            self._break(2 if tag in {"p", "blockquote", "pre"} else 1)
+            self._block(tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         tag = tag.lower()
         if tag == "br":
-            self._break(1)
+            self._break(_BREAK_MARK)
         elif tag == "img":
             # Custom emoji arrive as <img alt=":name:">; keep the alt text a reader would see.
             alt = dict(attrs).get("alt") or ""
@@ -116,7 +124,7 @@ class _TextExtractor(HTMLParser):
         if tag == "pre":
             self._pre_depth = max(0, self._pre_depth - 1)
         if tag in _BLOCK_TAGS:
-            self._break(2 if tag in {"p", "blockquote", "pre"} else 1)
+            self._block(tag)
 
     def handle_data(self, data: str) -> None:
         if self._pre_depth and self._link is None and not self._drop_depth and not self._hidden_depth:
@@ -141,6 +149,8 @@ class _TextExtractor(HTMLParser):
             return
         scheme = urlsplit(href).scheme.lower() if href else ""
         if scheme in _SAFE_SCHEMES:
+            if self.parts and self.parts[-1] and not self.parts[-1][-1].isspace():
+                self._emit(" ")  # adjacent links must not run together
             self._emit(href)
         else:
             # javascript:, data:, mailto: or no href at all: show only what the reader saw.
@@ -169,11 +179,16 @@ def _normalise(text: str) -> str:
     text = _INVISIBLE_CHARS.sub("", text)
     text = text.replace("\n", " ")  # source newlines are whitespace in HTML
     text = _SPACES.sub(" ", text)
-    # A run of break marks is at most a paragraph break; trim spaces around breaks.
-    text = re.sub(
-        rf" *{_BREAK_MARK}+ *", lambda m: "\n\n" if m.group(0).count(_BREAK_MARK) > 1 else "\n", text
-    )
+    text = re.sub(rf" *{_ANY_MARK}+ *", _line_breaks, text)
     lines = [line.strip() for line in text.split("\n")]
     text = "\n".join(lines)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
+
+
+def _line_breaks(run: re.Match[str]) -> str:
+    """A run of break marks as newlines: at most a blank line, at least one break."""
+    marks = run.group(0)
+    if _PARAGRAPH_MARK in marks or marks.count(_BREAK_MARK) > 1:
+        return "\n\n"
+    return "\n"
