@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -162,3 +166,48 @@ def test_retweet_and_quote_reference_their_target(x_sandbox: XSandbox) -> None:
 def test_sandbox_only_listens_on_loopback() -> None:
     with pytest.raises(ConfigError, match="loopback"):
         XSandbox(host="0.0.0.0").start()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_until_up(client: XSandboxClient, process: subprocess.Popen[bytes]) -> None:
+    for _ in range(300):
+        if process.poll() is not None:
+            raise AssertionError(f"the sandbox process exited with {process.returncode}")
+        try:
+            client.health()
+            return
+        except ConfigError:
+            time.sleep(0.05)
+    raise AssertionError("the sandbox process did not come up")
+
+
+def test_a_sandbox_process_survives_sigkill_of_its_state(tmp_path: Path) -> None:
+    """serve_x_sandbox in its own process, driven over HTTP; its SQLite file outlives a SIGKILL."""
+    port, state = _free_port(), tmp_path / "x.sqlite"
+    code = (
+        "import sys; from pathlib import Path; from bot.platforms.x_sandbox import serve_x_sandbox; "
+        "serve_x_sandbox('127.0.0.1', int(sys.argv[1]), Path(sys.argv[2]), 'parleytelecom')"
+    )
+    client = XSandboxClient(f"http://127.0.0.1:{port}")
+    try:
+        process = subprocess.Popen([sys.executable, "-c", code, str(port), str(state)])
+        try:
+            _wait_until_up(client, process)
+            mention = client.post_as(username="ann", name="Ann", text="@parleytelecom hi")
+        finally:
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=10)
+        process = subprocess.Popen([sys.executable, "-c", code, str(port), str(state)])
+        try:
+            _wait_until_up(client, process)
+            assert client.tweet(mention)["text"] == "@parleytelecom hi"
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    finally:
+        client.close()
