@@ -43,11 +43,10 @@ def draft_command(
     ),
 ) -> None:
     """Show what Parley would do with a post: intent, route and why, and the reply. Stores nothing."""
-    from intents.classifier import get_classifier
-
     from bot.config import load_config
     from bot.domain import Author, Intent, Mention, Platform
     from bot.errors import ConfigError
+    from intents.classifier import get_classifier
     from replies.engine import ReplyContext, ReplyEngine
 
     if platform not in ("x", "mastodon"):
@@ -95,10 +94,12 @@ def draft_command(
     if as_json:
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
         return
-    typer.echo(f"intent:  {result['intent']} ({result['confidence']:.0%})"
-               + (f"  flags: {', '.join(result['flags'])}" if result["flags"] else ""))
-    typer.echo(f"route:   {result['route']} (rule {result['rule']})")
-    typer.echo(f"reason:  {result['reason']}")
+    flags = sorted(classification.flags)
+    typer.echo(f"intent:  {classification.intent.value} ({classification.confidence:.0%})"
+               + (f"  flags: {', '.join(flags)}" if flags else ""))
+    typer.echo(f"route:   {decision.route.value} (rule {decision.rule})"
+               + ("  [shadow mode: would have been sent]" if decision.would_auto_send else ""))
+    typer.echo(f"reason:  {decision.reason}")
     if drafted:
         verdict = "passes the guard" if drafted.verdict.allowed else "REFUSED: " + "; ".join(drafted.verdict.reasons)
         typer.echo(f"reply:   {drafted.text}")

@@ -191,6 +191,13 @@ class TemplateLibrary:
             raise TemplateError(f"no template for situation {situation!r} (platform {platform})")
         return found
 
+    def candidates(self, situation: str, platform: str, seed: str) -> list[LoadedTemplate]:
+        """Every wording to try, best first: the platform's own (from a stable start), then the common ones
+        (shorter, written for X) for an instance with a small character limit."""
+        own = pick_order(self.variants(situation, platform), seed)
+        common = self._by_dir[COMMON_DIR].get(situation, [])
+        return own + [t for t in pick_order(common, seed) if t not in own] if common else own
+
     def platforms_using(self, template: LoadedTemplate) -> list[str]:
         dir_name, situation, _ = template.template_id.split("/")
         if dir_name != COMMON_DIR:

@@ -19,7 +19,6 @@ from replies.compose import (
     fits,
     mention_prefix,
     mentioned_handles,
-    pick_order,
     render,
 )
 from replies.offers import OfferBook, Quote
@@ -37,7 +36,15 @@ PII_WORDS = {
     "PHONE": "a phone number",
     "EMAIL": "an email address",
     "CARD_NUMBER": "card details",
-    "ADDRESS": "your address",
+    "ADDRESS": "your full address",
+}
+# intents.pii speaks of kinds in words ("phone number"); classifications use labels (PHONE).
+_KIND_ALIASES = {
+    "PHONE_NUMBER": "PHONE",
+    "HOME_ADDRESS": "ADDRESS",
+    "EMAIL_ADDRESS": "EMAIL",
+    "CARD_DETAILS": "CARD_NUMBER",
+    "BANK_DETAILS": "CARD_NUMBER",
 }
 # A postcode alone is what we ask people for, so it is not something to rescue.
 NOT_RESCUED = {"POSTCODE", "ZIP"}
@@ -75,10 +82,10 @@ def pii_kinds(text: str, classification: Classification) -> list[str]:
         found = list(pii_rescue_needed(text))
     found += [span.label for span in classification.pii]
     for kind in found:
-        key = kind.upper().replace(" ", "_")
+        key = kind.strip().upper().replace(" ", "_")
         if key in NOT_RESCUED:
             continue
-        word = PII_WORDS.get(key, "personal details")
+        word = PII_WORDS.get(key) or PII_WORDS.get(_KIND_ALIASES.get(key, ""), "personal details")
         if word not in kinds:
             kinds.append(word)
     return kinds
@@ -190,7 +197,7 @@ class Drafter:
         platform = mention.platform.value
         prefix = mention_prefix(platform, mention.author.handle)
         limit = self._limit(platform, char_limit)
-        variants = pick_order(self.templates.variants(situation, platform), f"{mention.external_id}:{situation}")
+        variants = self.templates.candidates(situation, platform, f"{mention.external_id}:{situation}")
         problem = f"no {situation} wording fits {platform} in {limit or 'its'} characters"
         # Try every wording with the name, then every wording without it, before giving up.
         for first_name in dict.fromkeys((values["first_name"], "")):
