@@ -65,7 +65,9 @@ def mastodon_budget() -> RequestBudget:
 
 
 @pytest.fixture
-def mastodon_connector(mastodon_sandbox: MastodonSandbox, mastodon_budget: RequestBudget) -> Iterator[MastodonConnector]:
+def mastodon_connector(
+    mastodon_sandbox: MastodonSandbox, mastodon_budget: RequestBudget
+) -> Iterator[MastodonConnector]:
     mastodon_sandbox.clear_faults()
     connector = MastodonConnector(
         account="parleytelecom",
