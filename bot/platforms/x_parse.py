@@ -24,6 +24,12 @@ EXPANSIONS = ["author_id"]
 
 _URL = re.compile(r"https?://\S+")
 _HANDLE = re.compile(r"(?<!\w)@\w{1,15}")
+# X API v2 exposes no "automated account" field, so a bot is recognised only by what it says
+# about itself. Conservative on purpose: replying to a bot risks a reply loop, but skipping a
+# person because their name merely contains "bot" (Talbot, Abbott) would be worse.
+_BOT_BIO = re.compile(r"\b(automated|auto-?generated)\b|\b(i am|i'm) a bot\b|\bbot account\b", re.IGNORECASE)
+_BOT_NAME = re.compile(r"\bbot\b", re.IGNORECASE)
+_BOT_HANDLE = re.compile(r"(^|_)bot(_|$)|bot\d+$", re.IGNORECASE)
 _UNDETERMINED_LANGS = {"und", "zxx", "qme", "qam", "qct", "qht", "qst"}
 
 
@@ -72,6 +78,10 @@ def is_repost(tweet: dict[str, Any], text: str) -> bool:
     return False
 
 
+def looks_automated(*, username: str, name: str, description: str) -> bool:
+    return bool(_BOT_BIO.search(description) or _BOT_NAME.search(name) or _BOT_HANDLE.search(username))
+
+
 def users_by_id(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
     includes = body.get("includes")
     users = includes.get("users") if isinstance(includes, dict) else None
@@ -85,13 +95,15 @@ def _author(tweet: dict[str, Any], users: dict[str, dict[str, Any]]) -> Author:
     if author_id is None:
         return Author(external_id="", handle="")
     user = users.get(str(author_id), {})
+    handle = str(user.get("username") or "")
+    name = str(user.get("name") or "")
+    bio = unescape_x_text(str(user.get("description") or ""))
     return Author(
         external_id=str(author_id),
-        handle=str(user.get("username") or ""),
-        display_name=str(user.get("name") or ""),
-        bio=unescape_x_text(str(user.get("description") or "")),
-        # X API v2 has no field that marks automated accounts; bots are caught by the filters instead.
-        is_bot=False,
+        handle=handle,
+        display_name=name,
+        bio=bio,
+        is_bot=looks_automated(username=handle, name=name, description=bio),
     )
 
 
