@@ -1,0 +1,239 @@
+"""Finding personal data that people post in public, so it is never echoed back.
+
+People often paste their mobile number, account number or address into a public
+post because other providers asked them to. The classifier flags such posts (a
+reply kindly suggests deleting them) and the guard refuses any reply that
+repeats what was found.
+
+Decisions the rest of the project relies on:
+
+* Company numbers (0800, 0808, 0500, 03xx, 084x, 087x, 09xx in the UK; 800, 888,
+  877, 866, 855, 844, 833 toll-free in the US) are not personal: people quote
+  the number of a shop or a helpline all the time.
+* A postcode on its own is not PII: Parley asks for it to quote prices. It is
+  labelled POSTCODE only when it follows a street address (then it completes a
+  home address).
+* An account number is recognised by the words before it ("acc no", "a/c",
+  "customer ref", "order #") or, without such words, as a bare run of 8 to 12
+  digits that is neither a phone number nor a card number nor money.
+* A card number is 13 to 19 digits that pass the Luhn check.
+
+Speed matters (the classifier calls ``find_pii`` on every post): every pattern
+is compiled once, and a post without a digit or an "@" returns at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from bot.domain import Span
+
+logger = logging.getLogger(__name__)
+
+ACCOUNT_NUMBER = "ACCOUNT_NUMBER"
+PHONE = "PHONE"
+EMAIL = "EMAIL"
+CARD_NUMBER = "CARD_NUMBER"
+ADDRESS = "ADDRESS"
+POSTCODE = "POSTCODE"
+
+# Plain words for reviewers, customers and redaction markers.
+KIND_WORDS: dict[str, str] = {
+    ACCOUNT_NUMBER: "account number",
+    PHONE: "phone number",
+    EMAIL: "email address",
+    CARD_NUMBER: "card number",
+    ADDRESS: "home address",
+    POSTCODE: "postcode",
+}
+_REDACTION: dict[str, str] = {
+    ACCOUNT_NUMBER: "[account number]",
+    PHONE: "[phone]",
+    EMAIL: "[email]",
+    CARD_NUMBER: "[card number]",
+    ADDRESS: "[address]",
+    POSTCODE: "[postcode]",
+}
+# When two findings overlap, the earlier label in this order wins.
+_PRIORITY: dict[str, int] = {EMAIL: 0, CARD_NUMBER: 1, PHONE: 2, ACCOUNT_NUMBER: 3, ADDRESS: 4, POSTCODE: 5}
+
+_EMAIL = re.compile(r"(?<![\w@.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+# Anything that may be a phone number; the digits decide afterwards.
+_PHONE = re.compile(
+    r"(?<![\w+£$€.])(?:(?:\+|00)\d{1,3}[\s.-]?)?(?:\(\s*0?\s*\)\s*)?(?:\(\d{2,5}\)[\s.-]?)?\d(?:[\s.-]?\d){6,13}(?![\w%])"
+)
+_DIGIT_GROUP = re.compile(r"\(?\d+\)?")
+_US_FORMATTED = re.compile(r"^(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}$")
+_UK_COMPANY_PREFIXES = ("0800", "0808", "0500", "03", "084", "087", "09", "0843", "0870")
+_US_TOLL_FREE = frozenset({"800", "888", "877", "866", "855", "844", "833"})
+
+_ACCOUNT_KEYWORD = re.compile(
+    r"\b(?:account|acct|accnt|acc|a/c|customer|cust|client|reference|ref|order|ticket|case|contract|"
+    r"membership|member|booking|invoice|billing)\.?"
+    r"(?:\s*(?:number|numbers|num|nbr|no\.?|#|id|ref|reference|code))?"
+    r"\s*(?:is|was|=|:|-|ending(?:\s+in)?)?\s*#?\s*"
+    r"(?P<value>[A-Za-z]{0,4}[-/]?\d(?:[\d]|[- ](?=\d)){3,18}[A-Za-z]?)(?![\w])",
+    re.IGNORECASE,
+)
+_BARE_LONG_NUMBER = re.compile(r"(?<![\w£$€.,:/-])[1-9]\d{7,11}(?![\w%])|(?<=#)\d{5,12}(?![\w%])")
+
+_STREET_SUFFIX = (
+    r"street|st|road|rd|avenue|ave|lane|ln|close|drive|dr|way|court|ct|crescent|cres|place|pl|gardens|gdns|"
+    r"terrace|grove|hill|square|sq|boulevard|blvd|parkway|pkwy|mews|row|walk|rise|view|park|green|parade|"
+    r"gate|wharf|quay|highway|hwy|circle|cir|bank|end|vale|croft|meadow|meadows|chase|approach|broadway"
+)
+_NOT_STREET_WORDS = (
+    r"in|a|an|the|of|for|to|on|at|and|or|my|your|our|per|is|it|with|by|from|up|down|times|days|day|weeks|"
+    r"week|months|month|years|year|hours|hour|mins|minutes|mbps|gb|mb|quid|pounds|off|free|more|less|than|"
+    r"over|under|about|just|only|still|every|each|this|that|these|those|so|but|not|no|people|things|ways"
+)
+_STREET_WORD = rf"(?!(?:{_NOT_STREET_WORDS})\b)[A-Za-z][A-Za-z'’-]*"
+_UNIT = (
+    r"(?:flat|apartment|apt|unit|suite)\.?\s*\d{1,4}[a-z]?"
+    r"(?!\s*(?:quid|pounds?|a\s+month|per\b|pm\b|p\b|%|gb\b|mb|months?\b|years?\b|days?\b))"
+)
+_ADDRESS = re.compile(
+    rf"\b(?:{_UNIT}\s*,?\s*)?\d{{1,5}}[a-z]?(?:-\d{{1,5}})?,?\s+(?:{_STREET_WORD}\s+){{1,3}}(?:{_STREET_SUFFIX})\b\.?"
+    rf"|\b{_UNIT}\b",
+    re.IGNORECASE,
+)
+_UK_POSTCODE = re.compile(
+    r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE
+)
+_US_ZIP = re.compile(r"\b[A-Z]{2}\s+(?P<zip>\d{5}(?:-\d{4})?)\b")
+_POSTCODE_REACH = 60  # characters after a street address where its postcode may sit
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = ord(char) - 48
+        if index % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def phone_digits(raw: str) -> str | None:
+    """The national form of a personal phone number, or None if it is not one.
+
+    UK numbers come back starting with 0, US numbers as ten digits, so that the
+    same number written two ways compares equal.
+    """
+    digits = re.sub(r"\D", "", raw)
+    international = raw.lstrip().startswith(("+", "00"))
+    if raw.lstrip().startswith("00"):
+        digits = digits[2:]
+    if international and digits.startswith("44"):
+        national = "0" + digits[2:].lstrip("0")
+        return None if national.startswith(_UK_COMPANY_PREFIXES) or len(national) not in (10, 11) else national
+    if international and digits.startswith("1") and len(digits) == 11:
+        return None if digits[1:4] in _US_TOLL_FREE else digits[1:]
+    if international:
+        return digits if 8 <= len(digits) <= 15 else None
+    if digits.startswith("0"):
+        if len(digits) not in (10, 11) or digits.startswith(_UK_COMPANY_PREFIXES):
+            return None
+        return digits if digits[1] in "127" else None
+    if _US_FORMATTED.match(raw.strip()):
+        us = digits[-10:]
+        if us[0] in "01" or us[:3] in _US_TOLL_FREE:
+            return None
+        return us
+    return None
+
+
+def _phone_within(raw: str, offset: int) -> Span | None:
+    """The phone number inside a run of digit groups that may have neighbours glued on.
+
+    "call 07700 900123 2 times" reads as one run; dropping whole groups from
+    either end finds the number without guessing at digit boundaries.
+    """
+    groups = [(m.start(), m.end()) for m in _DIGIT_GROUP.finditer(raw)]
+    for drop in range(min(len(groups), 4)):
+        for first in range(drop + 1):
+            chosen = groups[first : len(groups) - (drop - first)]
+            if not chosen:
+                continue
+            start, end = chosen[0][0], chosen[-1][1]
+            if first == 0 and raw[:start].strip():  # keep a leading "+44 (0)" with its number
+                start = 0
+            piece = raw[start:end]
+            if phone_digits(piece) is not None:
+                return Span(PHONE, offset + start, offset + end, piece)
+    return None
+
+
+def _spans_for(pattern: re.Pattern[str], label: str, text: str, group: int | str = 0) -> list[Span]:
+    return [Span(label, m.start(group), m.end(group), m.group(group)) for m in pattern.finditer(text)]
+
+
+def _candidates(text: str) -> list[Span]:
+    found: list[Span] = []
+    if "@" in text:
+        found += _spans_for(_EMAIL, EMAIL, text)
+    for match in _CARD.finditer(text):
+        digits = re.sub(r"\D", "", match.group())
+        if 13 <= len(digits) <= 19 and _luhn_ok(digits):
+            found.append(Span(CARD_NUMBER, match.start(), match.end(), match.group()))
+    for match in _PHONE.finditer(text):
+        phone = _phone_within(match.group(), match.start())
+        if phone is not None:
+            found.append(phone)
+    for match in _ACCOUNT_KEYWORD.finditer(text):
+        value = match.group("value").rstrip(" -")
+        if sum(c.isdigit() for c in value) >= 5:
+            found.append(Span(ACCOUNT_NUMBER, match.start("value"), match.start("value") + len(value), value))
+    found += _spans_for(_BARE_LONG_NUMBER, ACCOUNT_NUMBER, text)
+    addresses = _spans_for(_ADDRESS, ADDRESS, text)
+    found += addresses
+    for address in addresses:
+        tail_end = min(len(text), address.end + _POSTCODE_REACH)
+        tail = text[address.end : tail_end].split("\n", 1)[0]
+        postcode = _UK_POSTCODE.search(tail) or _US_ZIP.search(tail)
+        if postcode is not None:
+            group = "zip" if "zip" in postcode.groupdict() else 0
+            start, end = address.end + postcode.start(group), address.end + postcode.end(group)
+            found.append(Span(POSTCODE, start, end, text[start:end]))
+    return found
+
+
+def find_pii(text: str) -> list[Span]:
+    """Every piece of personal data in ``text``, non-overlapping, in reading order."""
+    if not text or ("@" not in text and not any(c.isdigit() for c in text)):
+        return []
+    chosen: list[Span] = []
+    for span in sorted(_candidates(text), key=lambda s: (_PRIORITY[s.label], s.start)):
+        if all(span.end <= kept.start or span.start >= kept.end for kept in chosen):
+            chosen.append(span)
+    return sorted(chosen, key=lambda s: s.start)
+
+
+def redact(text: str) -> str:
+    """``text`` with each piece of personal data replaced by a marker such as "[phone]"."""
+    pieces: list[str] = []
+    position = 0
+    for span in find_pii(text):
+        pieces.append(text[position : span.start])
+        pieces.append(_REDACTION[span.label])
+        position = span.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def pii_rescue_needed(customer_text: str) -> list[str]:
+    """The kinds of personal data a customer posted publicly, in plain words, first seen first.
+
+    Templates use this to suggest, kindly, that the customer deletes the post.
+    A postcode alone is not listed (it is not found on its own anyway).
+    """
+    kinds: list[str] = []
+    for span in find_pii(customer_text):
+        word = KIND_WORDS[ADDRESS] if span.label == POSTCODE else KIND_WORDS[span.label]
+        if word not in kinds:
+            kinds.append(word)
+    return kinds
