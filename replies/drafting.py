@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 SITUATIONS = (
     "renewal_offer", "renewal_quote", "renewal_ask", "new_customer_quote", "new_customer_ask",
     "unknown_area", "mobile_quote", "complaint_known", "complaint_ask", "question", "general", "pii_rescue",
+    "accepted",
 )
 FALLBACK_SITUATION = "general"
 # What each kind of personal data is called in a reply: named, never repeated.
@@ -63,6 +64,7 @@ class Facts:
     customer_known: bool
     follow_up: bool
     question: bool
+    accepted: bool = False  # a follow-up saying yes to the offer we made
 
 
 def guard_check(text: str, customer_text: str | None) -> GuardVerdict:
@@ -91,15 +93,18 @@ def pii_kinds(text: str, classification: Classification) -> list[str]:
     return kinds
 
 
-def join_words(words: list[str] | tuple[str, ...]) -> str:
+def join_words(words: list[str] | tuple[str, ...], conjunction: str = "or") -> str:
+    """ "a, b or c": the rescue templates say what we never need, so "or" reads right."""
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return ", ".join(words[:-1]) + f" {conjunction} " + words[-1]
 
 
 def choose_situation(facts: Facts, offers: OfferBook) -> tuple[str, Quote | None]:
     if facts.pii_kinds:
         return "pii_rescue", None
+    if facts.accepted:
+        return "accepted", None
     if facts.intent in (Intent.RENEWAL, Intent.NEW_CUSTOMER):
         renewal = facts.intent is Intent.RENEWAL
         if facts.mobile:

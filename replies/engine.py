@@ -10,6 +10,7 @@ never be sent automatically.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,13 @@ logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CARRIED_INTENTS = (Intent.NEW_CUSTOMER, Intent.RENEWAL, Intent.COMPLAINT)
+OFFER_INTENTS = (Intent.NEW_CUSTOMER, Intent.RENEWAL)
+# "YES", "yes please", "go ahead": the one-step acceptance our offers invite.
+_YES = re.compile(
+    r"^\W*(?:@\S+\s+)*(?:yes|yes please|yep|yeah|yup|go ahead|go for it|sounds good|let'?s do it|do it|deal|"
+    r"ok(?:ay)?,? (?:yes|go ahead|let'?s do it))\b(?!\s+(?:but|if|although|except))",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,7 @@ class ReplyEngine:
             customer_known=ctx.customer is not None,
             follow_up=ctx.is_follow_up,
             question="question" in classification.flags,
+            accepted=ctx.is_follow_up and ctx.previous_intent in OFFER_INTENTS and bool(_YES.match(mention.text)),
         )
 
     def decide(self, ctx: ReplyContext) -> tuple[RouteDecision, DraftedReply | None]:
@@ -113,6 +122,7 @@ class ReplyEngine:
             customer_known=facts.customer_known,
             draft_refused=refusal is not None,
             trust_intent=facts.carried,
+            accepted=facts.accepted,
         )
         confidence = 1.0 if facts.carried else ctx.classification.confidence
         decision = route(

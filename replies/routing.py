@@ -40,6 +40,7 @@ def signals_for(
     customer_known: bool = False,
     draft_refused: bool = False,
     trust_intent: bool = False,
+    accepted: bool = False,
 ) -> frozenset[str]:
     """Combine classifier flags with derived facts into the set rules test.
 
@@ -62,6 +63,7 @@ def signals_for(
         ("follow_up", follow_up),
         ("customer_known", customer_known),
         ("draft_refused", draft_refused),
+        ("accepted", accepted),
     ):
         if on:
             signals.add(name)

@@ -19,7 +19,7 @@ CLASSIFIER_FLAGS: frozenset[str] = frozenset(
     {"abusive", "urgent", "legal", "low_confidence", "non_english", "question"}
 )
 DERIVED_SIGNALS: frozenset[str] = frozenset(
-    {"pii_public", "postcode_given", "follow_up", "confident", "customer_known", "draft_refused"}
+    {"pii_public", "postcode_given", "follow_up", "confident", "customer_known", "draft_refused", "accepted"}
 )
 KNOWN_SIGNALS: frozenset[str] = CLASSIFIER_FLAGS | DERIVED_SIGNALS
 REASON_FIELDS: frozenset[str] = frozenset({"intent", "confidence", "flags"})
@@ -85,6 +85,9 @@ def default_rules() -> list[RoutingRule]:
              flags_any=["pii_public"]),
         rule("non-english", Route.REVIEW, "Not written in English: a person checks what it says.",
              flags_any=["non_english"]),
+        rule("offer-accepted", Route.REVIEW,
+             "Said yes to our offer: a person makes the change, then sends the confirmation.",
+             flags_any=["accepted"]),
         rule("complaint", Route.REVIEW, "Complaint: always answered by a person; a reply is drafted.",
              intents=[Intent.COMPLAINT]),
         rule("urgent", Route.REVIEW, "Marked urgent: a person should pick this up now.",

@@ -213,3 +213,15 @@ def test_a_draft_the_guard_refuses_goes_to_review_with_the_reason(
     assert (decision.route, decision.rule) == (Route.REVIEW, "draft-refused")
     assert "pretend refusal" in decision.reason
     assert draft is not None and draft.verdict.allowed and "general" in draft.template_id
+
+
+def test_yes_to_our_offer_goes_to_a_person_who_makes_the_change(engine: ReplyEngine) -> None:
+    ctx = ReplyContext(mention("@parleytelecom yes please!"), classification(Intent.OTHER, 0.6),
+                       previous_intent=Intent.RENEWAL, is_follow_up=True, customer=JO)
+    decision, draft = engine.decide(ctx)
+    assert (decision.route, decision.rule) == (Route.REVIEW, "offer-accepted")
+    assert draft is not None and "accepted" in draft.template_id
+    assert_safe(ctx, draft.text)
+    not_yet = ReplyContext(mention("yes but what about the router?"), classification(Intent.OTHER, 0.6),
+                           previous_intent=Intent.RENEWAL, is_follow_up=True, customer=JO)
+    assert engine.decide(not_yet)[0].rule != "offer-accepted"
