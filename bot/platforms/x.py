@@ -99,7 +99,7 @@ class XConnector:
         if self._user_id is None and cursor is not None and cursor.extra.get("user_id"):
             self._user_id = str(cursor.extra["user_id"])
         if self._user_id is None:
-            body = self._caller.call("read", "get_me", self.client.get_me, user_auth=True)
+            body = self._caller.call("read", "get_me", self.client.get_me, user_auth=True, capped=False)
             data = body.get("data")
             if not isinstance(data, dict) or not data.get("id"):
                 raise MalformedPayload(f"X {self.account}: get_me returned no user id",

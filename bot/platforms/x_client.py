@@ -120,8 +120,15 @@ class XCaller:
             return self._error(Transient, f"{what} failed with {status}: {detail}")
         return self._error(PlatformError, f"{what} failed with {status}: {detail}")
 
-    def call(self, kind: RequestKind, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """The decoded JSON body of a successful call."""
+    def call(
+        self, kind: RequestKind, what: str, fn: Callable[..., Any], *args: Any, capped: bool = True, **kwargs: Any
+    ) -> Any:
+        """The decoded JSON body of a successful call.
+
+        X's monthly cap counts posts received, not requests, so a read is
+        charged with the number of posts in its answer (``capped`` endpoints
+        only: looking up our own user costs nothing); failures cost nothing.
+        """
         self.budget.check(kind)
         try:
             response: requests.Response = fn(*args, **kwargs)
@@ -130,7 +137,7 @@ class XCaller:
             reset_at = (
                 datetime.fromtimestamp(exc.reset_time, UTC) if exc.reset_time else (seen.reset_at if seen else None)
             )
-            self.budget.record(kind, seen)
+            self.budget.record(kind, seen, reads=0)
             self.budget.exhausted_until(reset_at)
             raise RateLimited(
                 f"X {self.account}: rate limited on {what} until {reset_at.isoformat() if reset_at else 'unknown'}",
@@ -139,23 +146,32 @@ class XCaller:
                 account=self.account,
             ) from None
         except tweepy.HTTPException as exc:
-            self.budget.record(kind, parse_rate_headers(exc.response.headers))
+            self.budget.record(kind, parse_rate_headers(exc.response.headers), reads=0)
             raise self._status_error(kind, what, exc) from None
         except requests.Timeout:
-            self.budget.record(kind, None)
+            self.budget.record(kind, None, reads=0)
             raise self._error(Transient, f"{what} timed out") from None
         except requests.RequestException as exc:
-            self.budget.record(kind, None)
+            self.budget.record(kind, None, reads=0)
             raise self._error(Transient, f"{what}: {type(exc).__name__}") from None
         except (ValueError, AttributeError) as exc:  # tweepy reading an error body of the wrong shape
             raise self._error(MalformedPayload, f"{what}: unreadable error body ({exc})") from None
         seen = parse_rate_headers(response.headers)
         self.last_budget = seen
-        self.budget.record(kind, seen)
         try:
             body = response.json()
         except ValueError:
+            self.budget.record(kind, seen, reads=0)
             raise self._error(MalformedPayload, f"{what} answered with a body that is not JSON") from None
         if not isinstance(body, dict):
+            self.budget.record(kind, seen, reads=0)
             raise self._error(MalformedPayload, f"{what} answered with a JSON {type(body).__name__}, not an object")
+        self.budget.record(kind, seen, reads=posts_in(body) if capped else 0)
         return body
+
+
+def posts_in(body: dict[str, Any]) -> int:
+    data = body.get("data")
+    if isinstance(data, list):
+        return len(data)
+    return 1 if isinstance(data, dict) else 0

@@ -105,7 +105,8 @@ def test_cold_start_stops_paging_at_the_backfill_boundary(x_sandbox: XSandbox, x
     recent = post_many(x_sandbox, 3)
     pages = list(x_connector.fetch(CursorState(), backfill_since=since()))
     assert len(pages) == 1 and sorted(ids_of(pages)) == sorted(recent)
-    assert x_connector.budget.reads_this_month == 2  # get_me and one page, not the 120 old mentions
+    assert x_connector.budget.snapshot()["remaining"] == 449  # one mentions request, not two
+    assert x_connector.budget.reads_this_month == 100  # X's monthly cap counts posts received
 
 
 def test_cold_start_without_backfill_returns_nothing_but_sets_the_cursor(
@@ -249,3 +250,15 @@ def test_a_gap_beyond_what_x_serves_is_warned_once(
         post_many(x_sandbox, 12, prefix="again")
         drain(x_connector, cursor)
     assert caplog.text.count("older ones may be missing") == 1
+
+
+def test_the_monthly_cap_counts_posts_received_not_requests(x_sandbox: XSandbox, x_account: AccountSettings) -> None:
+    budget = RequestBudget(account="x-test", monthly_read_cap=10)
+    connector = XConnector.from_settings(x_account, budget=budget)
+    cursor = settle(connector, x_sandbox)  # get_me is free; the seed mention costs one post
+    assert budget.reads_this_month == 1
+    post_many(x_sandbox, 12)
+    _, cursor = drain(connector, cursor)
+    assert budget.reads_this_month == 13
+    with pytest.raises(RateLimited, match="monthly read cap"):
+        drain(connector, cursor)
