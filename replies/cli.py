@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +23,7 @@ def register(app: typer.Typer) -> None:
     """Add this package's commands to ``app``."""
     _register_draft(app)
     _register_customers(app)
+    _register_policy(app)
 
 
 def _register_draft(app: typer.Typer) -> None:
@@ -29,6 +32,13 @@ def _register_draft(app: typer.Typer) -> None:
 
 def _register_customers(app: typer.Typer) -> None:
     app.add_typer(customers_app, name="customers")
+
+
+def _register_policy(app: typer.Typer) -> None:
+    """`parley policy check|pii`: the commands live in replies/policy_cli.py."""
+    from replies.policy_cli import policy_app
+
+    app.add_typer(policy_app, name="policy")
 
 
 def draft_command(
@@ -114,19 +124,10 @@ def customers_import(
     skip_bad: bool = typer.Option(False, "--skip-bad", help="Import the good rows even if some are bad."),
 ) -> None:
     """Import or update customers from a CSV; one bad row stops the import unless --skip-bad."""
-    from bot.config import load_config
-    from bot.storage import session_scope
-    from bot.storage.engine import make_engine
     from replies.customers import import_directory
 
-    settings = load_config()
-    engine = make_engine(settings.database.url, busy_timeout_ms=settings.database.busy_timeout_ms)
-    try:
-        _ensure_directory_tables(engine)
-        with session_scope(engine) as session:
-            report = import_directory(session=session, path=path, skip_bad=skip_bad)
-    finally:
-        engine.dispose()
+    with _directory_session() as session:
+        report = import_directory(session=session, path=path, skip_bad=skip_bad)
     for problem in report.problems:
         typer.secho(f"skipped {problem}", err=True, fg=typer.colors.YELLOW)
     typer.echo(f"Imported {path}: {report.summary}.")
@@ -138,29 +139,20 @@ def customers_list(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """List the customer directory (staff only: it shows addresses and plans)."""
-    from bot.config import load_config
-    from bot.storage import session_scope
     from bot.storage.customers import handles_of, list_customers
-    from bot.storage.engine import make_engine
 
-    settings = load_config()
-    engine = make_engine(settings.database.url, busy_timeout_ms=settings.database.busy_timeout_ms)
-    try:
-        _ensure_directory_tables(engine)
-        with session_scope(engine) as session:
-            rows: list[dict[str, object]] = [
-                {
-                    "id": row.id,
-                    "name": row.name,
-                    "postcode": row.postcode,
-                    "plan": row.plan,
-                    "contract_end": row.contract_end.isoformat() if row.contract_end else None,
-                    "handles": [f"{p}:@{h}" for p, h in handles_of(session=session, customer_id=row.id or 0)],
-                }
-                for row in list_customers(session=session, limit=limit)
-            ]
-    finally:
-        engine.dispose()
+    with _directory_session() as session:
+        rows: list[dict[str, object]] = [
+            {
+                "id": row.id,
+                "name": row.name,
+                "postcode": row.postcode,
+                "plan": row.plan,
+                "contract_end": row.contract_end.isoformat() if row.contract_end else None,
+                "handles": [f"{p}:@{h}" for p, h in handles_of(session=session, customer_id=row.id or 0)],
+            }
+            for row in list_customers(session=session, limit=limit)
+        ]
     if as_json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -174,6 +166,23 @@ def customers_list(
             f"{row['id']!s:>5}  {row['name']!s:<28} {row['postcode']!s:<9} {row['plan'] or '-'!s:<18} "
             f"{row['contract_end'] or '-'!s:<10}  {' '.join(handles) or '-'}"
         )
+
+
+@contextmanager
+def _directory_session() -> Iterator[Session]:
+    """A unit of work on the configured database, with the directory tables in place."""
+    from bot.config import load_config
+    from bot.storage import session_scope
+    from bot.storage.engine import make_engine
+
+    settings = load_config()
+    engine = make_engine(settings.database.url, busy_timeout_ms=settings.database.busy_timeout_ms)
+    try:
+        _ensure_directory_tables(engine)
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def _ensure_directory_tables(engine: Engine) -> None:
