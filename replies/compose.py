@@ -53,35 +53,32 @@ def _char_weight(ch: str) -> int:
     return 1 if any(low <= point <= high for low, high in _LIGHT_RANGES) else 2
 
 
-def x_weighted_length(text: str) -> int:
-    """X's count: NFC, each URL 23, each emoji sequence 2, CJK and other wide scripts 2, Latin 1."""
-    text = unicodedata.normalize("NFC", text)
+def _weighted(text: str, tokens: re.Pattern[str], token_weight: int, rest: Callable[[str], int]) -> int:
+    """Each match of ``tokens`` counts ``token_weight``; the text between them counts ``rest``."""
     total = 0
     position = 0
-    for match in _URL.finditer(text):
-        total += _plain_weight(text[position : match.start()]) + URL_WEIGHT
+    for match in tokens.finditer(text):
+        total += rest(text[position : match.start()]) + token_weight
         position = match.end()
-    return total + _plain_weight(text[position:])
+    return total + rest(text[position:])
+
+
+def _chars_weight(text: str) -> int:
+    return sum(_char_weight(ch) for ch in text)
 
 
 def _plain_weight(text: str) -> int:
-    total = 0
-    position = 0
-    for match in _EMOJI.finditer(text):
-        total += sum(_char_weight(ch) for ch in text[position : match.start()]) + 2
-        position = match.end()
-    return total + sum(_char_weight(ch) for ch in text[position:])
+    return _weighted(text, _EMOJI, 2, _chars_weight)
+
+
+def x_weighted_length(text: str) -> int:
+    """X's count: NFC, each URL 23, each emoji sequence 2, CJK and other wide scripts 2, Latin 1."""
+    return _weighted(unicodedata.normalize("NFC", text), _URL, URL_WEIGHT, _plain_weight)
 
 
 def mastodon_length(text: str) -> int:
     """Mastodon's count: each URL 23, a remote mention counts only its @user part."""
-    text = _MENTION.sub(lambda m: "@" + m.group(1), text)
-    total = 0
-    position = 0
-    for match in _URL.finditer(text):
-        total += len(text[position : match.start()]) + URL_WEIGHT
-        position = match.end()
-    return total + len(text[position:])
+    return _weighted(_MENTION.sub(lambda m: "@" + m.group(1), text), _URL, URL_WEIGHT, len)
 
 
 def fits(text: str, *, platform: str, char_limit: int | None = None) -> bool:
