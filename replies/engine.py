@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.domain import Classification, DraftedReply, Intent, Mention, Route, RouteDecision, Visibility
+from bot.errors import TemplateError
 from replies.compose import TemplateLibrary, sanitise_first_name
 from replies.customers import CustomerMatch
 from replies.drafting import SITUATIONS, Drafter, Facts, guard_check, pii_kinds, sample_variables
@@ -59,8 +60,6 @@ class ReplyEngine:
         self.templates = TemplateLibrary(_resolve(settings.replies.templates_dir))
         missing = sorted(set(SITUATIONS) - self.templates.situations())
         if missing:
-            from bot.errors import TemplateError
-
             raise TemplateError(f"{self.templates.root}: no templates for {', '.join(missing)}")
         self.templates.check(
             samples=lambda situation: sample_variables(situation, self.offers, settings),

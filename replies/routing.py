@@ -101,9 +101,3 @@ def route(item: RoutingInput, settings: RoutingSettings, *, shadow_mode: bool = 
     logger.warning("no routing rule matched %s; sending to review", item)
     return RouteDecision(Route.REVIEW, "no-rule", "No routing rule matched: a person decides.")
 
-
-def rule_wants_draft(settings: RoutingSettings, rule_name: str) -> bool:
-    for rule in settings.rules:
-        if rule.name == rule_name:
-            return rule.draft
-    return True

@@ -46,7 +46,6 @@ class RoutingRule(_Strict):
     customer_known: bool | None = None
     route: Route
     reason: str = Field(min_length=1, max_length=300)
-    draft: bool = True
 
     @field_validator("flags_any", "flags_none")
     @classmethod
@@ -107,7 +106,7 @@ def default_rules() -> list[RoutingRule]:
              "Asks us something outside renewals and sign-ups: a friendly reply is drafted for a person.",
              intents=[Intent.OTHER], flags_any=["question"]),
         rule("other-ignore", Route.IGNORE, "Mentions us but asks nothing: no reply needed.",
-             intents=[Intent.OTHER], draft=False),
+             intents=[Intent.OTHER]),
         rule("fallback", Route.REVIEW,
              "{intent} at {confidence} is below the auto-send threshold: a person checks the draft."),
     ]
