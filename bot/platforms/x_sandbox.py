@@ -36,24 +36,11 @@ logger = logging.getLogger(__name__)
 PostKind = Literal["tweet", "retweet", "quote"]
 
 
-class XSandboxClient:
+class SandboxControls:
     """Plays other users and breaks the network, through the admin routes."""
 
-    def __init__(self, base_url: str, *, timeout: float = 10) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._http = httpx.Client(base_url=self.base_url, timeout=timeout)
-
-    def close(self) -> None:
-        self._http.close()
-
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        try:
-            response = self._http.request(method, path, **kwargs)
-        except httpx.HTTPError as exc:
-            raise ConfigError(f"the X sandbox at {self.base_url} cannot be reached ({exc})") from None
-        if response.status_code >= 400:
-            raise ValueError(f"X sandbox {method} {path}: {response.status_code} {response.text}")
-        return response.json()
+        raise NotImplementedError
 
     def post_as(
         self,
@@ -118,6 +105,26 @@ class XSandboxClient:
         return result
 
 
+class XSandboxClient(SandboxControls):
+    """The controls of a sandbox running anywhere (this process or another), over HTTP."""
+
+    def __init__(self, base_url: str, *, timeout: float = 10) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise ConfigError(f"the X sandbox at {self.base_url} cannot be reached ({exc})") from None
+        if response.status_code >= 400:
+            raise ValueError(f"X sandbox {method} {path}: {response.status_code} {response.text}")
+        return response.json()
+
+
 def _make_server(host: str, port: int, state_path: Path | None, our_username: str
                  ) -> tuple[uvicorn.Server, socket.socket, SandboxStore]:
     if not (host.startswith("127.") or host in {"localhost", "::1"}):
@@ -136,8 +143,8 @@ def _make_server(host: str, port: int, state_path: Path | None, our_username: st
     return uvicorn.Server(config), sock, store
 
 
-class XSandbox:
-    """The sandbox server in a background thread of this process."""
+class XSandbox(SandboxControls):
+    """The sandbox server in a background thread of this process, with the same controls."""
 
     def __init__(
         self,
@@ -220,45 +227,8 @@ class XSandbox:
     ) -> None:
         self.stop()
 
-    def post_as(
-        self,
-        *,
-        username: str,
-        name: str,
-        bio: str = "",
-        text: str,
-        in_reply_to_id: str | None = None,
-        is_bot: bool = False,
-        kind: PostKind = "tweet",
-        lang: str = "en",
-        created_at: datetime | None = None,
-    ) -> str:
-        return self.client.post_as(
-            username=username, name=name, bio=bio, text=text, in_reply_to_id=in_reply_to_id,
-            is_bot=is_bot, kind=kind, lang=lang, created_at=created_at,
-        )
-
-    def replies_to(self, tweet_id: str) -> list[dict[str, Any]]:
-        return self.client.replies_to(tweet_id)
-
-    def all_our_replies(self) -> list[dict[str, Any]]:
-        return self.client.all_our_replies()
-
-    def inject_fault(
-        self,
-        *,
-        status: int,
-        count: int = 1,
-        path_contains: str = "",
-        reset_in_seconds: int = 2,
-        delay_seconds: float = 0,
-        body: str | None = None,
-    ) -> None:
-        self.client.inject_fault(status=status, count=count, path_contains=path_contains,
-                                 reset_in_seconds=reset_in_seconds, delay_seconds=delay_seconds, body=body)
-
-    def reset(self) -> None:
-        self.client.reset()
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self.client._call(method, path, **kwargs)
 
 
 def serve_x_sandbox(
