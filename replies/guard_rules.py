@@ -69,7 +69,7 @@ OBJECT_RULES: tuple[ObjectRule, ...] = (
     _rule(r"\b(?:pac|stac|n pac|porting|migration authori[sz]ation) code\b|"
           r"\b(?:pac|stac)\b(?! (?:request|requests|process|switch|transfer|form|by text|text)\b)", _PAC),
     _rule(r"\b(?:verification|one time|one-time|2fa|two factor|authentication|auth|login|sign in|security|"
-          r"confirmation|access) (?:code|passcode|password)\b|\botp\b|\bcode (?:we|that we|you) "
+          r"confirmation|access) (?:code|passcode|password)\b|\botp\b|\b(?:the |your )?code (?:we|that we|you) "
           r"(?:just )?(?:sent|texted|emailed|got|received)\b", _ONE_TIME),
     _rule(r"\b(?:phone|mobile|contact|landline|home|work|whatsapp|sim) (?:number|numbers|details)\b", _PHONE),
     _rule(r"\bnumber (?:you are|you were|your|that you are) (?:calling|ringing|texting|messaging|contacting|"
@@ -97,8 +97,18 @@ OBJECT_RULES: tuple[ObjectRule, ...] = (
     _rule(r"\b(?:your|the) (?:mobile|number|digits|landline|phone)\b(?! (?:one|1|plan|bill|contract|signal|"
           r"deal|tariff|app|network|data|coverage|provider|screen|line|upgrade|handset|settings|number)\b)", _PHONE,
           strong=False),
-    _rule(r"\b(?:your|the) (?:reference|code|login|birthday|sim|account)\b(?! (?:number|details|information|"
-          r"manager|settings|page|area|online|app|is|was|has|status)\b)", _ACCOUNT_DETAILS, strong=False),
+    *(
+        _rule(rf"\b(?:your|the) {noun}\b(?! (?:number|details|information|manager|settings|page|area|online|app|"
+              r"is|was|has|status|card|plan|deal|tray)\b)", reason, strong=False)
+        for noun, reason in (
+            ("(?:reference|ref)", _REFERENCE),
+            ("code", _ONE_TIME),
+            ("login", _PASSWORD),
+            ("birthday", _BIRTH),
+            ("sim", _DEVICE),
+            ("account", _ACCOUNT_DETAILS),
+        )
+    ),
     _rule(r"\b(?:your|personal|full|contact) details\b", _DETAILS, strong=False),
 )
 
