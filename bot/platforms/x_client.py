@@ -27,7 +27,12 @@ logger = logging.getLogger(__name__)
 TWEEPY_HOST = "https://api.twitter.com"
 
 # 403s on posting that concern the post, not our credentials: the account keeps running.
-_POST_REFUSALS = ("duplicate content", "not allowed to reply", "not permitted to reply", "deleted or is not")
+_POST_REFUSALS = (
+    "duplicate content",
+    "reply to this conversation is not allowed",  # the author limited who may reply
+    "not allowed to reply",
+    "deleted or is not visible",
+)
 
 
 class RebasedSession(requests.Session):
