@@ -63,6 +63,15 @@ def test_draft_on_mastodon_names_the_author(config: Path) -> None:
     assert data["reply"].startswith("@sam@social.example ")
 
 
+def test_draft_prints_a_readable_summary(config: Path) -> None:
+    needs_classifier()
+    result = runner.invoke(bot.cli.app, ["draft", "--author-name", "Tom", "my wifi has been down for two days"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert [line.split(":")[0] for line in lines[:4]] == ["intent", "route", "reason", "reply"]
+    assert "template common/" in result.output and "passes the guard" in result.output
+
+
 def test_draft_refuses_an_unknown_platform(config: Path) -> None:
     result = runner.invoke(bot.cli.app, ["draft", "--platform", "myspace", "hello"])
     assert result.exit_code == 2

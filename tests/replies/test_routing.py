@@ -37,6 +37,8 @@ def decide(intent: Intent, confidence: float = 0.9, *, flags: tuple[str, ...] = 
         (Intent.OTHER, 0.9, (), {}, Route.IGNORE, "other-ignore"),
         (Intent.RENEWAL, 0.9, (), {"draft_refused": True}, Route.REVIEW, "draft-refused"),
         (Intent.NEW_CUSTOMER, 0.9, ("urgent",), {}, Route.REVIEW, "urgent"),
+        (Intent.RENEWAL, 0.9, (), {"accepted": True}, Route.REVIEW, "offer-accepted"),
+        (Intent.COMPLAINT, 0.9, ("urgent", "abusive"), {}, Route.REVIEW, "abusive"),
     ],
 )
 def test_default_paths(intent, confidence, flags, derived, expected_route, expected_rule) -> None:
