@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -49,7 +49,7 @@ def _day_index(days: list[date], moment: datetime) -> int | None:
 def overview(*, session: Session, days: int, now: datetime | None = None) -> OverviewNumbers:
     now = now or utcnow()
     window = [(now - timedelta(days=offset)).date() for offset in range(days - 1, -1, -1)]
-    since = datetime.combine(window[0], datetime.min.time())
+    since = datetime.combine(window[0], datetime.min.time(), tzinfo=UTC)
 
     volume = {intent: [0] * days for intent in INTENT_ORDER}
     rows = session.exec(
