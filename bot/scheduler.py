@@ -23,15 +23,10 @@ from bot.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 
-MONTH_SECONDS = 30 * 24 * 3600
-
 
 def effective_interval(account: AccountSettings) -> float:
-    """The poll interval, stretched so that a monthly read cap lasts the whole month."""
-    interval = account.poll_interval_seconds
-    if account.monthly_read_cap:
-        interval = max(interval, MONTH_SECONDS / account.monthly_read_cap)
-    return interval
+    """The configured interval; a monthly read cap is paced by the account's RequestBudget."""
+    return account.poll_interval_seconds
 
 
 class ParleyScheduler:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from bot.errors import RateLimited
@@ -18,6 +18,7 @@ from bot.platforms.base import RateBudget
 logger = logging.getLogger(__name__)
 
 RequestKind = Literal["read", "write"]
+PACE_SLACK = 0.02  # share of the monthly cap that may be read ahead of an even pace
 
 
 def _now() -> datetime:
@@ -72,17 +73,35 @@ class RequestBudget:
                     platform=self.platform,
                     account=self.account,
                 )
-            if (
-                kind == "read"
-                and self.monthly_read_cap is not None
-                and self._current_month_reads() >= self.monthly_read_cap
-            ):
-                raise RateLimited(
-                    f"{self.account}: monthly read cap of {self.monthly_read_cap} reached",
-                    reset_at=_next_month(now),
-                    platform=self.platform,
-                    account=self.account,
-                )
+            if kind == "read" and self.monthly_read_cap is not None:
+                self._check_monthly_pace(now)
+
+    def _check_monthly_pace(self, now: datetime) -> None:
+        """Spread the monthly read cap evenly: never read ahead of the month's pace.
+
+        X counts every post received against the cap. Reads may run ahead of
+        an even pace by a small slack; past it, polling waits until the
+        month's elapsed share of the cap catches up.
+        """
+        cap = self.monthly_read_cap
+        assert cap is not None
+        used = self._current_month_reads()
+        if used >= cap:
+            raise RateLimited(
+                f"{self.account}: monthly read cap of {cap} reached",
+                reset_at=_next_month(now), platform=self.platform, account=self.account,
+            )
+        start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        month_seconds = (_next_month(now) - start).total_seconds()
+        slack = max(1.0, cap * PACE_SLACK)
+        allowed = cap * (now - start).total_seconds() / month_seconds + slack
+        if used >= allowed:
+            catch_up = start + timedelta(seconds=(used - slack + 1) / cap * month_seconds)
+            raise RateLimited(
+                f"{self.account}: {used} of {cap} reads used this month; pacing polls so the cap lasts "
+                f"the month",
+                reset_at=catch_up, platform=self.platform, account=self.account,
+            )
 
     def record(self, kind: RequestKind, budget: RateBudget | None, *, reads: int = 1) -> None:
         """Note a request made and what the server said about the rest."""
