@@ -58,27 +58,26 @@ _REDACTION: dict[str, str] = {
 # When two findings overlap, the earlier label in this order wins.
 _PRIORITY: dict[str, int] = {EMAIL: 0, CARD_NUMBER: 1, PHONE: 2, ACCOUNT_NUMBER: 3, ADDRESS: 4, POSTCODE: 5}
 
-_EMAIL = re.compile(r"(?<![\w@.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
-# Anything that may be a phone number; the digits decide afterwards.
-_PHONE = re.compile(
-    r"(?<![\w+£$€.])(?:(?:\+|00)\d{1,3}[\s.-]?)?(?:\(\s*0?\s*\)\s*)?(?:\(\d{2,5}\)[\s.-]?)?\d(?:[\s.-]?\d){6,13}(?![\w%])"
-)
-_DIGIT_GROUP = re.compile(r"\(?\d+\)?")
+# Every number-like stretch; each is then judged in Python, which is far cheaper than
+# running one look-behind-heavy pattern per kind over the whole post.
+_NUMBER_RUN = re.compile(r"\d(?:[\d \t().-]*\d)?")
+_DIGIT = re.compile(r"\d")
+_EMAIL_DOMAIN = re.compile(r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_EMAIL_LOCAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]*$")
+_CARD_SHAPE = re.compile(r"\d(?:[ -]?\d){12,18}$")
 _US_FORMATTED = re.compile(r"^(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}$")
-_UK_COMPANY_PREFIXES = ("0800", "0808", "0500", "03", "084", "087", "09", "0843", "0870")
+_DIGIT_GROUP = re.compile(r"\(?\d+\)?")
+_UK_COMPANY_PREFIXES = ("0800", "0808", "0500", "03", "084", "087", "09")
 _US_TOLL_FREE = frozenset({"800", "888", "877", "866", "855", "844", "833"})
-
-_ACCOUNT_KEYWORD = re.compile(
+_ACCOUNT_PREFIX = re.compile(
     r"\b(?:account|acct|accnt|acc|a/c|customer|cust|client|reference|ref|order|ticket|case|contract|"
     r"membership|member|booking|invoice|billing)\.?"
     r"(?:\s*(?:number|numbers|num|nbr|no\.?|#|id|ref|reference|code))?"
-    r"\s*(?:is|was|=|:|-|ending(?:\s+in)?)?\s*#?\s*"
-    r"(?P<value>[A-Za-z]{0,4}[-/]?\d(?:[\d]|[- ](?=\d)){3,18}[A-Za-z]?)(?![\w])",
+    r"\s*(?:is|was|=|:|-|ending(?:\s+in)?)?\s*#?\s*(?P<letters>[A-Za-z]{0,4}[-/]?)$",
     re.IGNORECASE,
 )
-_BARE_LONG_NUMBER = re.compile(r"(?<![\w£$€.,:/-])[1-9]\d{7,11}(?![\w%])|(?<=#)\d{5,12}(?![\w%])")
-
+_ACCOUNT_VALUE = re.compile(r"\d(?:\d|[- ](?=\d))*")
+_NOT_BEFORE_NUMBER = frozenset("£$€@._/:,")
 _STREET_SUFFIX = (
     r"street|st|road|rd|avenue|ave|lane|ln|close|drive|dr|way|court|ct|crescent|cres|place|pl|gardens|gdns|"
     r"terrace|grove|hill|square|sq|boulevard|blvd|parkway|pkwy|mews|row|walk|rise|view|park|green|parade|"
@@ -94,11 +93,12 @@ _UNIT = (
     r"(?:flat|apartment|apt|unit|suite)\.?\s*\d{1,4}[a-z]?"
     r"(?!\s*(?:quid|pounds?|a\s+month|per\b|pm\b|p\b|%|gb\b|mb|months?\b|years?\b|days?\b))"
 )
-_ADDRESS = re.compile(
-    rf"\b(?:{_UNIT}\s*,?\s*)?\d{{1,5}}[a-z]?(?:-\d{{1,5}})?,?\s+(?:{_STREET_WORD}\s+){{1,3}}(?:{_STREET_SUFFIX})\b\.?"
-    rf"|\b{_UNIT}\b",
-    re.IGNORECASE,
+_ADDRESS_AFTER_NUMBER = re.compile(
+    rf"[a-z]?(?:-\d{{1,5}})?,?\s+(?:{_STREET_WORD}\s+){{1,3}}(?:{_STREET_SUFFIX})\b\.?", re.IGNORECASE
 )
+_UNIT_BEFORE_NUMBER = re.compile(rf"\b{_UNIT}\s*,?\s*$", re.IGNORECASE)
+_UNIT_ALONE = re.compile(rf"\b{_UNIT}\b", re.IGNORECASE)
+_UNIT_WORDS = ("flat", "apt", "apartment", "unit", "suite")
 _UK_POSTCODE = re.compile(
     r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE
 )
@@ -168,43 +168,83 @@ def _phone_within(raw: str, offset: int) -> Span | None:
     return None
 
 
-def _spans_for(pattern: re.Pattern[str], label: str, text: str, group: int | str = 0) -> list[Span]:
-    return [Span(label, m.start(group), m.end(group), m.group(group)) for m in pattern.finditer(text)]
+def _emails(text: str) -> list[Span]:
+    found: list[Span] = []
+    at = text.find("@", 1)
+    while at != -1:
+        position, at = at, text.find("@", at + 1)
+        if not (text[position - 1].isalnum() or text[position - 1] in "._%+-"):
+            continue  # "@handle": nothing before the @
+        domain = _EMAIL_DOMAIN.match(text, position)
+        local = _EMAIL_LOCAL.search(text, max(0, position - 64), position)
+        if domain is None or local is None:
+            continue
+        if local.start() > 0 and text[local.start() - 1] == "@":  # a fediverse handle, @jo@example.social
+            continue
+        found.append(Span(EMAIL, local.start(), domain.end(), text[local.start() : domain.end()]))
+    return found
+
+
+def _number_spans(text: str, run: re.Match[str]) -> list[Span]:
+    """What one number-like stretch is: card, phone, account number or the house number of an address."""
+    start, end = run.start(), run.end()
+    while start and text[start - 1] in "+(":  # "+44 ...", "(555) ..."
+        start -= 1
+    raw = text[start:end]
+    before = text[start - 1] if start else " "
+    if before.isalnum() or before in _NOT_BEFORE_NUMBER:
+        return []
+    digits = re.sub(r"\D", "", raw)
+    if 13 <= len(digits) <= 19 and _CARD_SHAPE.match(raw) and _luhn_ok(digits):
+        return [Span(CARD_NUMBER, start, end, raw)]
+    found: list[Span] = []
+    if len(digits) >= 7:
+        phone = _phone_within(raw, start)
+        if phone is not None:
+            return [phone]
+    if len(digits) >= 5:
+        prefix = _ACCOUNT_PREFIX.search(text, max(0, start - 40), start)
+        if prefix is not None:
+            value = _ACCOUNT_VALUE.match(text, start)
+            if value is not None and len(re.sub(r"\D", "", value.group())) >= 5:
+                first = prefix.start("letters")
+                return [Span(ACCOUNT_NUMBER, first, value.end(), text[first : value.end()])]
+        after = text[end : end + 1]
+        plain = raw.isdigit() and not (after.isalpha() or after == "%")
+        if plain and ((8 <= len(raw) <= 12 and raw[0] != "0") or before == "#"):
+            return [Span(ACCOUNT_NUMBER, start, end, raw)]
+    if len(digits) <= 5:
+        house = run.group()
+        house_digits = len(house) - len(house.lstrip("0123456789"))
+        address = _ADDRESS_AFTER_NUMBER.match(text, run.start() + house_digits)
+        if address is not None:
+            unit = _UNIT_BEFORE_NUMBER.search(text, max(0, run.start() - 24), run.start())
+            first = unit.start() if unit is not None else run.start()
+            found.append(Span(ADDRESS, first, address.end(), text[first : address.end()]))
+    return found
 
 
 def _candidates(text: str) -> list[Span]:
-    found: list[Span] = []
-    if "@" in text:
-        found += _spans_for(_EMAIL, EMAIL, text)
-    for match in _CARD.finditer(text):
-        digits = re.sub(r"\D", "", match.group())
-        if 13 <= len(digits) <= 19 and _luhn_ok(digits):
-            found.append(Span(CARD_NUMBER, match.start(), match.end(), match.group()))
-    for match in _PHONE.finditer(text):
-        phone = _phone_within(match.group(), match.start())
-        if phone is not None:
-            found.append(phone)
-    for match in _ACCOUNT_KEYWORD.finditer(text):
-        value = match.group("value").rstrip(" -")
-        if sum(c.isdigit() for c in value) >= 5:
-            found.append(Span(ACCOUNT_NUMBER, match.start("value"), match.start("value") + len(value), value))
-    found += _spans_for(_BARE_LONG_NUMBER, ACCOUNT_NUMBER, text)
-    addresses = _spans_for(_ADDRESS, ADDRESS, text)
-    found += addresses
-    for address in addresses:
+    found = _emails(text) if "@" in text else []
+    for run in _NUMBER_RUN.finditer(text):
+        found += _number_spans(text, run)
+    lowered = text.lower()
+    if any(word in lowered for word in _UNIT_WORDS):
+        found += [Span(ADDRESS, m.start(), m.end(), m.group()) for m in _UNIT_ALONE.finditer(text)]
+    for address in [span for span in found if span.label == ADDRESS]:
         tail_end = min(len(text), address.end + _POSTCODE_REACH)
         tail = text[address.end : tail_end].split("\n", 1)[0]
         postcode = _UK_POSTCODE.search(tail) or _US_ZIP.search(tail)
         if postcode is not None:
             group = "zip" if "zip" in postcode.groupdict() else 0
-            start, end = address.end + postcode.start(group), address.end + postcode.end(group)
-            found.append(Span(POSTCODE, start, end, text[start:end]))
+            first, last = address.end + postcode.start(group), address.end + postcode.end(group)
+            found.append(Span(POSTCODE, first, last, text[first:last]))
     return found
 
 
 def find_pii(text: str) -> list[Span]:
     """Every piece of personal data in ``text``, non-overlapping, in reading order."""
-    if not text or ("@" not in text and not any(c.isdigit() for c in text)):
+    if not text or ("@" not in text and _DIGIT.search(text) is None):
         return []
     chosen: list[Span] = []
     for span in sorted(_candidates(text), key=lambda s: (_PRIORITY[s.label], s.start)):
