@@ -59,6 +59,7 @@ class MastodonConnector:
         *,
         account: str,
         base_url: str,
+        handle: str | None = None,
         access_token: str,
         budget: RequestBudget,
         timeout: float = 10,
@@ -69,7 +70,8 @@ class MastodonConnector:
         max_pages_per_fetch: int = 25,
         gap_warning_after: timedelta = timedelta(days=30),
     ) -> None:
-        self.account = account.lstrip("@")
+        self.account = account  # the configured account name (Mention.account, cursor key)
+        self.handle = (handle or account).lstrip("@")  # our @handle on the server
         self.base_url = base_url.rstrip("/")
         self.public_answered_as = public_answered_as
         self.page_limit = page_limit
@@ -105,7 +107,8 @@ class MastodonConnector:
             if not token.strip():
                 raise ConfigError(f"environment variable {env_name} is not set (the access token)", key=key)
         return cls(
-            account=account.handle,
+            account=account.name,
+            handle=account.handle,
             base_url=account.base_url,
             access_token=token.strip(),
             budget=budget,
@@ -117,7 +120,7 @@ class MastodonConnector:
         self._session.close()
 
     def __repr__(self) -> str:  # never show the token
-        return f"MastodonConnector(account={self.account!r}, base_url={self.base_url!r})"
+        return f"MastodonConnector(account={self.account!r}, handle={self.handle!r}, base_url={self.base_url!r})"
 
     # -- plumbing -------------------------------------------------------------
     def _capture_headers(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:

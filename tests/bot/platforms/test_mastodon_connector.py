@@ -123,11 +123,12 @@ def test_503_is_transient_and_the_next_poll_recovers(mastodon_sandbox: MastodonS
 
 
 def test_timeout_is_transient(mastodon_sandbox: MastodonSandbox) -> None:
-    connector = _connector(mastodon_sandbox, timeout=0.3)
-    cursor = _resting_cursor(connector)
-    mastodon_sandbox.inject_fault(status=200, delay_seconds=1.0, path_contains="/api/v1/notifications")
-    with pytest.raises(Transient):
-        list(connector.fetch(cursor, backfill_since=None))
+    cursor = _resting_cursor(_connector(mastodon_sandbox))
+    impatient = _connector(mastodon_sandbox, timeout=0.5)
+    impatient.char_limit()  # the instance document is read before the stall
+    mastodon_sandbox.inject_fault(status=200, delay_seconds=2.0, path_contains="/api/v1/notifications")
+    with pytest.raises(Transient, match="did not answer in time"):
+        list(impatient.fetch(cursor, backfill_since=None))
 
 
 def test_unreachable_server_is_transient(mastodon_budget: RequestBudget) -> None:
@@ -283,7 +284,12 @@ def test_from_settings(mastodon_sandbox: MastodonSandbox, monkeypatch: pytest.Mo
         sandbox=True,
     )
     connector = MastodonConnector.from_settings(sandbox_account, budget=budget, timeout=2)
+    assert (connector.account, connector.handle) == ("m-sandbox", US)
     assert connector.verify_credentials()["acct"] == US
+    status_id = mastodon_sandbox.post_as(username="settled", display_name="S", text=f"@{US} hi")
+    mentions = [m for p in connector.fetch(CursorState(since_id="0"), backfill_since=None) for m in p.mentions]
+    assert {m.account for m in mentions} == {"m-sandbox"}  # Mention.account is the configured account name
+    assert status_id in {m.external_id for m in mentions}
 
     real = AccountSettings(
         name="m-real", platform="mastodon", handle="parleytelecom", base_url=mastodon_sandbox.base_url,
