@@ -9,10 +9,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.domain import Classification, Mention
+    from replies.customers import CustomerMatch
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +57,9 @@ def draft_command(
     previous_intent: str | None = typer.Option(
         None, "--previous-intent", help="Treat the post as a follow-up in a conversation with this intent."
     ),
+    lookup: bool = typer.Option(
+        False, "--lookup", help="Look the author up in the customer directory (reads the database, writes nothing)."
+    ),
 ) -> None:
     """Show what Parley would do with a post: intent, route and why, and the reply. Stores nothing."""
     from bot.config import load_config
@@ -79,12 +88,14 @@ def draft_command(
         text=text,
         created_at=datetime.now(UTC),
     )
+    customer = _lookup(mention, classification, settings) if lookup else None
     decision, drafted = engine.decide(
         ReplyContext(
             mention=mention,
             classification=classification,
             previous_intent=previous,
             is_follow_up=previous is not None,
+            customer=customer,
         )
     )
     result = {
@@ -95,6 +106,10 @@ def draft_command(
         "rule": decision.rule,
         "reason": decision.reason,
         "would_auto_send": decision.would_auto_send,
+        "customer": (
+            {"id": customer.customer_id, "name": customer.name, "confidence": customer.confidence,
+             "reason": customer.reason} if customer else None
+        ),
         "reply": drafted.text if drafted else None,
         "template": drafted.template_id if drafted else None,
         "guard": (
@@ -116,6 +131,31 @@ def draft_command(
         typer.echo(f"         template {drafted.template_id}, {verdict}")
     else:
         typer.echo("reply:   (none)")
+
+
+def _lookup(mention: Mention, classification: Classification, settings: Settings) -> CustomerMatch | None:
+    """The directory match the pipeline would make, read without writing (no table: no match)."""
+    from sqlalchemy import inspect
+
+    from bot.storage.engine import make_engine
+    from replies.customers import match_customer
+    from replies.offers import find_postcodes
+
+    engine = make_engine(settings.database.url, busy_timeout_ms=settings.database.busy_timeout_ms)
+    try:
+        if not inspect(engine).has_table("customer_handles"):
+            return None
+        with Session(engine) as session:
+            return match_customer(
+                session=session,
+                platform=mention.platform.value,
+                handle=mention.author.handle,
+                display_name=mention.author.display_name,
+                text_postcodes=classification.entity_texts("POSTCODE") or find_postcodes(mention.text),
+                text_names=classification.entity_texts("PERSON"),
+            )
+    finally:
+        engine.dispose()
 
 
 @customers_app.command("import")

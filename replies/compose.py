@@ -217,8 +217,12 @@ class TemplateLibrary:
         """
         for template in self.all_templates():
             situation = template.template_id.split("/")[1]
+            seen: set[str] = set()
             for variables in samples(situation):
                 text = render(template, variables)
+                if text in seen:
+                    continue
+                seen.add(text)
                 if not text:
                     raise TemplateError(f"{template.path}: renders to an empty reply")
                 if "@" in text:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.config import Settings
@@ -129,27 +129,30 @@ class ReplyEngine:
             self.settings.routing,
             shadow_mode=self.settings.shadow_mode,
         )
-        if facts.carried and ctx.previous_intent is not None:
-            decision = RouteDecision(
-                decision.route,
-                decision.rule,
-                f"{decision.reason} (Follow-up: this post alone reads as "
-                f"{ctx.classification.intent.value.replace('_', ' ')}, but it answers our question in an "
-                f"earlier {ctx.previous_intent.value.replace('_', ' ')} conversation.)",
-                decision.would_auto_send,
-            )
-        if refusal is not None:
-            decision = RouteDecision(
-                Route.REVIEW if decision.route is Route.AUTO else decision.route,
-                decision.rule,
-                f"{decision.reason} The first draft was refused: {refusal}",
-                decision.would_auto_send,
-            )
-        if decision.route is Route.AUTO and (drafted is None or not drafted.verdict.allowed):
-            decision = RouteDecision(Route.REVIEW, decision.rule, decision.reason + " No safe draft: review.")
+        notes = self._staff_notes(ctx, facts, refusal)
+        if notes:
+            decision = replace(decision, reason=" ".join([decision.reason, *notes]))
+        if decision.route is Route.AUTO and (refusal is not None or drafted is None or not drafted.verdict.allowed):
+            decision = replace(decision, route=Route.REVIEW, reason=decision.reason + " Not sent: no safe draft.")
         if decision.route is Route.IGNORE:
             return decision, None
         return decision, drafted
+
+
+    @staticmethod
+    def _staff_notes(ctx: ReplyContext, facts: Facts, refusal: str | None) -> list[str]:
+        """What a reviewer should know beyond the rule: staff read these; the public reply never does."""
+        notes: list[str] = []
+        if facts.carried and ctx.previous_intent is not None:
+            alone = ctx.classification.intent.value.replace("_", " ")
+            earlier = ctx.previous_intent.value.replace("_", " ")
+            notes.append(f"(Follow-up: this post alone reads as {alone}, but it answers our question in an "
+                         f"earlier {earlier} conversation.)")
+        if refusal is not None:
+            notes.append(f"The first draft was refused: {refusal}")
+        if ctx.customer is not None:
+            notes.append(f"Recognised as {ctx.customer.name} ({ctx.customer.confidence:.0%}: {ctx.customer.reason}).")
+        return notes
 
 
 def _first_name_from_display(display_name: str) -> str | None:

@@ -108,3 +108,21 @@ def test_customers_import_with_bad_rows(config: Path, tmp_path: Path) -> None:
     assert skipped.exit_code == 0
     assert "1 added, 0 updated, 1 row skipped" in skipped.output
     assert "line 3: name is empty" in skipped.output
+
+
+def test_draft_with_lookup_recognises_a_customer_by_handle(config: Path, tmp_path: Path) -> None:
+    needs_classifier()
+    csv_path = tmp_path / "directory.csv"
+    csv_path.write_text("name,postcode,handles\nJo Bloggs,LS6 4QT,x:@jo\n", encoding="utf-8")
+    assert runner.invoke(bot.cli.app, ["customers", "import", str(csv_path)]).exit_code == 0
+    result = runner.invoke(
+        bot.cli.app,
+        ["draft", "--json", "--lookup", "--author-handle", "@jo", "--author-name", "Jo",
+         "my contract is up next month, I'd like to renew please"],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["customer"]["name"] == "Jo Bloggs"
+    assert data["intent"] == "renewal"
+    assert data["template"].startswith("common/renewal_offer/") and "£28" in data["reply"]
+    assert "Bloggs" not in data["reply"] and "Recognised as Jo Bloggs" in data["reason"]

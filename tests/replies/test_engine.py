@@ -47,6 +47,7 @@ def test_known_customer_renewal_gets_the_loyal_price_and_a_one_step_yes(engine: 
     assert "£28" in draft.text and "£32" not in draft.text  # Full Fibre 150 at LS6 4QT: 28 loyal, 32 new
     assert "YES" in draft.text and "Jo" in draft.text
     assert "Bloggs" not in draft.text and "LS6" not in draft.text  # nothing from the account is shown
+    assert "Recognised as Jo Bloggs (100%: x handle @jo)" in decision.reason  # for staff eyes only
     assert_safe(ctx, draft.text)
 
 
