@@ -85,16 +85,19 @@ class SandboxControls:
         reset_in_seconds: int = 2,
         delay_seconds: float = 0,
         body: str | None = None,
+        delay_after_seconds: float = 0,
     ) -> None:
         """Make the next ``count`` X API requests (whose path contains ``path_contains``) fail.
 
         ``status=200`` with ``delay_seconds`` only slows the answer (to cause
         client timeouts); ``body`` replaces the response body verbatim (to
-        send malformed payloads).
+        send malformed payloads); ``delay_after_seconds`` carries the request out and
+        then holds the answer back (the client cannot tell whether its post went through).
         """
         self._call("POST", "/_sandbox/faults", json={
             "status": status, "count": count, "path_contains": path_contains,
             "reset_in_seconds": reset_in_seconds, "delay_seconds": delay_seconds, "body": body,
+            "delay_after_seconds": delay_after_seconds,
         })
 
     def reset(self) -> None:

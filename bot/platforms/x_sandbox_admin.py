@@ -31,6 +31,7 @@ class Fault:
     reset_in_seconds: int = 2
     delay_seconds: float = 0
     body: str | None = None
+    delay_after_seconds: float = 0
 
 
 class FaultIn(BaseModel):
@@ -40,6 +41,7 @@ class FaultIn(BaseModel):
     reset_in_seconds: int = 2
     delay_seconds: float = Field(0, ge=0)
     body: str | None = None
+    delay_after_seconds: float = Field(0, ge=0)
 
 
 class PostIn(BaseModel):

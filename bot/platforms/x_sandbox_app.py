@@ -112,6 +112,16 @@ def _install_gate(app: FastAPI, state: SandboxState) -> None:
                 await asyncio.sleep(fault.delay_seconds)
             if fault.status != 200 or fault.body is not None:
                 return _fault_response(fault, limit)
+            if fault.delay_after_seconds:
+                # The request is carried out, then the answer is held back: the client
+                # cannot tell whether its post went through (a crash after posting).
+                response = await _gated(request, call_next, state, route, limit)
+                await asyncio.sleep(fault.delay_after_seconds)
+                return response
+        return await _gated(request, call_next, state, route, limit)
+
+    async def _gated(request: Request, call_next: Callable[[Request], Awaitable[Response]],
+                     state: SandboxState, route: str, limit: int) -> Response:
         auth = _auth_kind(request)
         if auth is None:
             return JSONResponse(_problem(401, "Unauthorized", "Unauthorized"), status_code=401)

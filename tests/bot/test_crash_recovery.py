@@ -58,12 +58,14 @@ def test_sigkill_during_poll_and_publish(tmp_path: Path, database_url: str, sand
         first.kill()
         assert _count(engine, MentionRow) == 0  # the page in flight was never half-stored
 
-        # 2. Killed while a reply is being posted.
-        sandbox.inject_fault(status=200, count=1, path_contains="/2/tweets", delay_seconds=8)
+        # 2. Killed after the network accepted a reply but before Parley heard back: the worst case.
+        sandbox.inject_fault(status=200, count=1, path_contains="/2/tweets", delay_after_seconds=8)
         second = ParleyProcess(config, "run", "--no-console", cwd=ROOT)
         wait_until(lambda: _count(engine, OutboxRow, OutboxRow.status == "in_flight") > 0, 120,
                    "an outbox item in flight", second)
+        time.sleep(1.0)  # the sandbox has stored the reply and is holding back the answer
         second.kill()
+        assert len(sandbox.all_our_replies()) == 1
 
         # 3. A clean run finishes the work.
         third = ParleyProcess(config, "run", "--no-console", cwd=ROOT)
