@@ -42,7 +42,7 @@ from bot.storage.tables import (
 
 if TYPE_CHECKING:
     from intents.classifier import IntentClassifier
-
+    from replies.customers import CustomerMatch
     from replies.engine import ReplyEngine
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,6 @@ class Pipeline:
 
     def __init__(self, runtime: Runtime) -> None:
         from intents.classifier import get_classifier
-
         from replies.engine import ReplyEngine
 
         self.runtime = runtime
@@ -236,11 +235,9 @@ class Pipeline:
 
     def _match_customer(
         self, session: Session, row: MentionRow, author: AuthorRow, classification: Classification
-    ) -> object | None:
-        try:
-            from replies.customers import match_customer
-        except ImportError:
-            return None
+    ) -> CustomerMatch | None:
+        from replies.customers import match_customer
+
         return match_customer(
             session=session,
             platform=row.platform,
