@@ -62,6 +62,7 @@ OBJECT_RULES: tuple[ObjectRule, ...] = (
     _rule(rf"\b(?:customer|client|member|membership|subscriber|billing|bill|contract|policy) (?:{_NUM}|reference)\b",
           _CUSTOMER_NUMBER),
     _rule(rf"\b(?:reference|case|ticket|complaint|booking|fault|incident|job|invoice|service) {_NUM}\b", _REFERENCE),
+    _rule(r"\b(?:ticket|case|complaint|booking|fault|job|incident) (?:reference|ref)\b", _REFERENCE),
     _rule(r"\border (?:confirmation )?(?:number|numbers|id|reference|code)\b|"
           r"\bconfirmation (?:number|code|reference)\b", _ORDER),
     _rule(r"\b(?:sim|serial|imei|iccid|puk) (?:number|code|no)\b|\b(?:imei|iccid|msisdn|puk)\b", _DEVICE,
@@ -140,7 +141,7 @@ _HARMLESS = (
     r"worried about|where is|where to find|how to find|how to|scam|scams|phishing|fraud|delete|deleting|remove|"
     r"removing|hidden|hid|edit|editing|exposed|blur|blurred|dig out|digging out|dig up|hunt for|hunting for|"
     r"search for|searching for|tired of|sick of|fed up of|fed up with|bored of|"
-    r"(?:were|was|being|been|get|getting|got|are|is) (?:always |constantly |repeatedly |ever )?asked"
+    r"(?:were|was|being|been|be|get|getting|got|are|is) (?:always |constantly |repeatedly |ever )?asked"
 )
 _HARMLESS_SUFFIX = r"(?:s|d|ed|ing|ten)?"
 _GIVING = (
@@ -150,7 +151,7 @@ _GIVING = (
     r"order|ordered|arrange|arranged|sort|sorted|handle|process|request)\b|\bhere (?:is|are)\b|"
     r"(?<!do )(?<!did )(?<!have )\byou (?:will |would |should |can |could |may |might )?"
     r"(?:get|receive|see|find|be given|be sent|have|"
-    r"keep|choose|pick|set|create|change|reset|manage|update)\b"
+    r"keep|choose|pick|set|create|change|reset|manage|update|check|view|look up)\b"
 )
 _CONTRAST = r"[,:-]\s*(?:just|only|simply|but just|but only)\b"
 # Verbs that only describe where a number appears ("that post shows your account number").
@@ -193,8 +194,8 @@ ASK_AFTER = re.compile(
 HARMLESS_AFTER = re.compile(
     r"^[\s,:-]*(?:(?:is|are|was|were|will|would|should|must|does|do|did|can|stays?|remains?)\s+"
     r"(?:be\s+|stay\s+|remain\s+)?)?(?:not|never|no longer|private|secret|safe|yours|your own|with you|secure|"
-    r"confidential|protected|personal|optional\?? no|on your|on the|at the top|printed|shown|for your eyes|on show|"
-    r"in it|in your post|in public|publicly|visible)\b|"
+    r"confidential|protected|personal|optional\?? no|on your|on the|on our|ours|at the top|printed|shown|for your eyes|on show|"
+    r"in it|in your post|in public|publicly|visible|known only|only known|just for you|for you only)\b|"
     r"^.*?\b(?:we|nobody|no one) (?:will |would |do |does |shall )?(?:not|never) "
     r"(?:\w+ ){0,2}?(?:ask|need|want|require)|"
     r"^[\s,:-]*(?:is|are|:|=)\s*#?\s*[a-z]{0,3}-?\d"
