@@ -178,7 +178,7 @@ THIRD_PARTY_BEFORE = re.compile(
 # The rest of the sentence hands the object over, whatever came before.
 HANDOVER_AFTER = re.compile(
     r"\b(?:for us|to us|with us|our way|over to us|in a dm|via dm|by dm|in dm|privately|to our team|"
-    r"so (?:that )?we can|so we|and we will|then we will|then we can|and we can)\b|"
+    r"so (?:that )?we (?:can|could|are able|will be able)|and we will|then we will|then we can|and we can)\b|"
     r"\b(?:and|then|&|\+)\s+(?:please\s+)?(?:send|dm|message|share|give|tell|pop|drop|post|reply|text|email|"
     r"forward|pass|read)\b"
 )
@@ -194,7 +194,8 @@ ASK_AFTER = re.compile(
 HARMLESS_AFTER = re.compile(
     r"^[\s,:-]*(?:(?:is|are|was|were|will|would|should|must|does|do|did|can|stays?|remains?)\s+"
     r"(?:be\s+|stay\s+|remain\s+)?)?(?:not|never|no longer|private|secret|safe|yours|your own|with you|secure|"
-    r"confidential|protected|personal|optional\?? no|on your|on the|on our|ours|at the top|printed|shown|for your eyes|on show|"
+    r"confidential|protected|personal|optional\?? no|on your|on the|on our|ours|at the top|printed|shown|"
+    r"for your eyes|on show|"
     r"in it|in your post|in public|publicly|visible|known only|only known|just for you|for you only)\b|"
     r"^.*?\b(?:we|nobody|no one) (?:will |would |do |does |shall )?(?:not|never) "
     r"(?:\w+ ){0,2}?(?:ask|need|want|require)|"
