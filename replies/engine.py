@@ -47,8 +47,11 @@ class ReplyContext:
 
 
 def _resolve(path_text: str) -> Path:
+    """An operator's own folder relative to where Parley runs, else the one shipped with Parley."""
     path = Path(path_text)
-    return path if path.is_absolute() else PROJECT_ROOT / path
+    if path.is_absolute() or path.exists():
+        return path
+    return PROJECT_ROOT / path
 
 
 class ReplyEngine:

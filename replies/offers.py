@@ -132,7 +132,7 @@ class OfferBook:
     @classmethod
     def from_settings(cls, settings: OfferSettings, *, base_dir: Path | None = None) -> OfferBook:
         path = Path(settings.availability_csv)
-        if not path.is_absolute():
+        if not path.is_absolute() and not path.exists():  # not the operator's own file: the shipped one
             path = (base_dir or Path(__file__).resolve().parents[1]) / path
         return cls(settings, AvailabilityTable.from_csv(path))
 
