@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 SITUATIONS = (
     "renewal_offer", "renewal_quote", "renewal_ask", "new_customer_quote", "new_customer_ask",
-    "unknown_area", "mobile_quote", "complaint_known", "complaint_ask", "question", "general", "pii_rescue",
+    "unknown_area", "mobile_quote", "complaint_known", "complaint_ask", "complaint_name", "question", "general", "pii_rescue",
     "accepted",
 )
 FALLBACK_SITUATION = "general"
@@ -120,7 +120,10 @@ def choose_situation(facts: Facts, offers: OfferBook) -> tuple[str, Quote | None
             return ("renewal_offer" if facts.customer_known else "renewal_quote"), quote
         return "new_customer_quote", quote
     if facts.intent is Intent.COMPLAINT:
-        return ("complaint_known" if facts.customer_known else "complaint_ask"), None
+        if facts.customer_known:
+            return "complaint_known", None
+        full_postcode = facts.postcode is not None and (" " in facts.postcode or facts.postcode.isdigit())
+        return ("complaint_name" if full_postcode else "complaint_ask"), None
     return ("question" if facts.question else FALLBACK_SITUATION), None
 
 

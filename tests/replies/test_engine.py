@@ -96,6 +96,12 @@ def test_complaint_goes_to_review_with_a_draft(engine: ReplyEngine) -> None:
     assert_safe(ctx, draft.text)
     _, known = engine.decide(ReplyContext(ctx.mention, ctx.classification, customer=JO))
     assert known is not None and "complaint_known" in known.template_id
+    with_postcode = ReplyContext(mention("down again at LS6 4QT"),
+                                 classification(Intent.COMPLAINT, 0.97, entities=[("POSTCODE", "LS6 4QT")]))
+    _, asks_name = engine.decide(with_postcode)
+    assert asks_name is not None and "complaint_name" in asks_name.template_id and "name" in asks_name.text
+    assert "LS6" not in asks_name.text
+    assert_safe(with_postcode, asks_name.text)
 
 
 def test_personal_data_in_public_is_never_repeated_and_the_author_is_asked_to_delete(
