@@ -27,8 +27,8 @@ logger = logging.getLogger(__name__)
 
 SITUATIONS = (
     "renewal_offer", "renewal_quote", "renewal_ask", "new_customer_quote", "new_customer_ask",
-    "unknown_area", "mobile_quote", "complaint_known", "complaint_ask", "complaint_name", "question", "general", "pii_rescue",
-    "accepted",
+    "unknown_area", "mobile_quote", "complaint_known", "complaint_ask", "complaint_name", "question",
+    "general", "pii_rescue", "accepted",
 )
 FALLBACK_SITUATION = "general"
 # What each kind of personal data is called in a reply: named, never repeated.
