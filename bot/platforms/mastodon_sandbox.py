@@ -34,6 +34,7 @@ from sqlalchemy import func, select
 from starlette.middleware.base import RequestResponseEndpoint
 from starlette.responses import Response
 
+from bot.errors import ConfigError
 from bot.platforms.mastodon_sandbox_client import SANDBOX_TOKEN, MastodonSandboxClient, iso_reset
 
 logger = logging.getLogger(__name__)
@@ -176,9 +177,16 @@ def build_app(
 
 
 def _bind(host: str, port: int) -> socket.socket:
+    """Listen on a loopback port (0: any free one); a clear error if that is impossible."""
+    if not (host.startswith("127.") or host in {"localhost", "::1"}):
+        raise ConfigError("the Mastodon sandbox only listens on a loopback address", key="sandbox.host")
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ConfigError(f"cannot listen on {host}:{port} ({exc.strerror})", key="sandbox.mastodon_port") from None
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
@@ -328,8 +336,6 @@ def serve_mastodon_sandbox(
     our_username: str = "parleytelecom",
 ) -> None:
     """Serve the sandbox in the foreground until interrupted (for a process of its own)."""
-    if not (host.startswith("127.") or host in {"localhost", "::1"}):
-        raise ValueError("the Mastodon sandbox only listens on a loopback address")
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
     base_url = f"http://{host}:{bound_port}"

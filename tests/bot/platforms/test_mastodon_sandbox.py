@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.errors import PlatformError
+from bot.errors import ConfigError, PlatformError
 from bot.platforms.base import CursorState
 from bot.platforms.budget import RequestBudget
 from bot.platforms.mastodon import MastodonConnector
@@ -135,3 +135,11 @@ def test_client_reports_an_unreachable_sandbox() -> None:
     client = MastodonSandboxClient(f"http://127.0.0.1:{_free_port()}", timeout=1)
     with pytest.raises(PlatformError, match="unreachable"):
         client.all_our_replies()
+
+
+def test_busy_port_or_public_address_is_a_config_error(mastodon_sandbox: MastodonSandbox) -> None:
+    busy_port = int(mastodon_sandbox.base_url.rsplit(":", 1)[1])
+    with pytest.raises(ConfigError, match="cannot listen"):
+        MastodonSandbox(port=busy_port).start()
+    with pytest.raises(ConfigError, match="loopback"):
+        MastodonSandbox(host="0.0.0.0").start()
