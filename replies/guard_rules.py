@@ -183,8 +183,9 @@ HANDOVER_AFTER = re.compile(
     r"forward|pass|read)\b"
 )
 # With no cue before the object, these words after it make it an ask.
+_OF_WHAT = r"(?:\s*(?:of|on|from) (?:your|the) [a-z]+(?: [a-z]+)?)?"
 ASK_AFTER = re.compile(
-    r"^[\s,:-]*(?:(?:and|&|\+|,|or)\s+(?:your |the |full )?[a-z]+(?: [a-z]+)?\s*)?"
+    rf"^{_OF_WHAT}[\s,:-]*(?:(?:and|&|\+|,|or)\s+(?:your |the |full )?[a-z]+(?: [a-z]+)?\s*)?"
     r"(?:please|thanks|thank you|ta|cheers|asap|if you (?:can|could|would|do not mind)|if possible|"
     r"would help|would be (?:great|helpful|useful|ideal|perfect|brilliant|good)|helps|handy|ready|to hand|"
     r"needed|required|necessary|would speed|speeds|is needed|is required|is necessary|are needed|are required|"
@@ -192,7 +193,7 @@ ASK_AFTER = re.compile(
 )
 # With no cue before the object, these words after it make it a mention.
 HARMLESS_AFTER = re.compile(
-    r"^[\s,:-]*(?:(?:is|are|was|were|will|would|should|must|does|do|did|can|stays?|remains?)\s+"
+    rf"^{_OF_WHAT}[\s,:-]*(?:(?:is|are|was|were|will|would|should|must|does|do|did|can|stays?|remains?)\s+"
     r"(?:be\s+|stay\s+|remain\s+)?)?(?:not|never|no longer|private|secret|safe|yours|your own|with you|secure|"
     r"confidential|protected|personal|optional\?? no|on your|on the|on our|ours|at the top|printed|shown|"
     r"for your eyes|on show|"
