@@ -69,6 +69,7 @@ OBJECT_RULES: tuple[ObjectRule, ...] = (
           strong=True),
     _rule(r"\b(?:pac|stac|n pac|porting|migration authori[sz]ation) code\b|"
           r"\b(?:pac|stac)\b(?! (?:request|requests|process|switch|transfer|form|by text|text)\b)", _PAC),
+    _rule(r"\b(?:sent|texted|emailed|messaged) you (?:a|an|the) (?:\w+ )?(?:code|passcode)\b", _ONE_TIME),
     _rule(r"\b(?:verification|one time|one-time|2fa|two factor|authentication|auth|login|sign in|security|"
           r"confirmation|access) (?:code|passcode|password)\b|\botp\b|\b(?:the |your )?code (?:we|that we|you) "
           r"(?:just )?(?:sent|texted|emailed|got|received)\b", _ONE_TIME),
@@ -167,13 +168,16 @@ _FILLER = (
     r"from us|at all|on our team|on social media"
 )
 NEGATED_BEFORE = re.compile(
-    rf"\b(?:not|never|no|nobody|no one|without|nor|neither|stop|avoid|refuse to|nothing to)(?:\s+(?:{_FILLER}))*\s*$"
+    rf"\b(?:not|never|no need to|no reason to|nobody|no one|without|nor|neither|stop|avoid|refuse to|nothing to)"
+    rf"(?:\s+(?:{_FILLER}))*\s*$"
 )
 # Someone else is asking: "if anyone asks for", "scammers may ask", "a text asking for".
 THIRD_PARTY_BEFORE = re.compile(
     r"\b(?:anyone|someone|somebody|anybody|scammers?|fraudsters?|criminals|callers?|strangers?|"
     r"texts?|emails?|messages?|websites?|sites?|links?|calls?|apps?|other companies|other providers|"
-    r"impersonators?)\s+(?:\w+\s+){0,3}$"
+    r"impersonators?)\s+(?:(?:who|that|which|may|might|will|would|could|can|often|sometimes|ever|claiming to be|"
+    r"pretending to be|from us|from|us|calls?|calling|texting|emailing|messaging|is|are|that is|that are|"
+    r"out there|online|here)\s+){0,3}$"
 )
 # The rest of the sentence hands the object over, whatever came before.
 HANDOVER_AFTER = re.compile(
@@ -220,7 +224,8 @@ PRONOUN_HANDOVER = re.compile(
     r"\b(?:send|dm|pm|message|give|share|tell|pop|drop|pass|forward|text|email|post|reply with|read|write|type|"
     r"fire|shoot|ping|whatsapp|confirm|quote|include|bung|chuck)\s+(?:us\s+|me\s+)?(?P<pronoun>it|them|that|those|"
     r"this|these)\b(?P<after>[^.?!]{0,25})"
-    r"|\blet (?:us|me) know what (?:it|they) (?:is|are)\b|\bwhat (?:it|they) (?:is|are)\b"
+    r"|\blet (?:us|me) know what (?:it|they) (?:is|are|says?)\b|\bwhat (?:it|they) (?:is|are|says?)\b|"
+    r"\bwhat (?:is|are|was) (?:it|they)\s*$|\bwhat (?:does|did) it say\s*$"
 )
 PRONOUN_DESTINATION = re.compile(
     r"^\s*(?:over|across|through|to us|to me|our way|in a dm|via dm|by dm|in dm|privately|here|back|instead|"

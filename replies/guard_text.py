@@ -72,6 +72,8 @@ _WORD_SWAPS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
         (r"\b(?:whats|wats|wots|wot is|wat is|whatre)\b", "what is"),
+        (r"\b(?:oh|uh|ah|aw) no+\b", "oh dear"),
+        (r"\bw/(?=\s)", "with"),
         (r"\b(?:youll|u will)\b", "you will"),
         (r"\b(?:well|we will) (need|ask|require|want|take|get|just need)\b", r"we will \1"),
         (r"\bwed (need|like|love|want)\b", r"we would \1"),
