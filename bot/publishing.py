@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.config import AccountSettings
 from bot.domain import Visibility
-from bot.errors import AuthFailed, PlatformError, PolicyViolation, RateLimited
+from bot.errors import AuthFailed, PlatformError, PolicyViolation, RateLimited, Transient
 from bot.runtime import Runtime
 from bot.storage import session_scope
 from bot.storage.engine import is_sqlite
@@ -153,8 +153,10 @@ def _record_publish_failure(
         give_up = False
     elif isinstance(exc, AuthFailed):
         at, give_up = now + timedelta(minutes=5), False
-    else:
+    elif isinstance(exc, Transient):
         at, give_up = now + _backoff(item.attempts), item.attempts >= max_attempts
+    else:  # refused for good (duplicate text, parent deleted, too long): retrying cannot help
+        at, give_up = now, True
     with session_scope(runtime.engine) as session:
         row = session.get(OutboxRow, item.id)
         if row is None:

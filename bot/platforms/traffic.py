@@ -69,6 +69,10 @@ CHITCHAT = (
     "@{us} how do I change my wifi password on the new router?",
     "good morning @{us} ☀️",
 )
+# Now and then a bot or someone with #nobot in their bio posts: Parley must leave them alone.
+REGULAR = tuple(p for p in PEOPLE if not p.is_bot and "#nobot" not in p.bio)
+SPECIAL = tuple(p for p in PEOPLE if p not in REGULAR)
+SPECIAL_SHARE = 0.08
 POSTCODES = ("LS6 2AB", "BS3 4QT", "M14 6HR", "CF10 1EP", "SW9 8LA", "EH6 5JN")
 AREAS = ("Leeds", "Bristol", "south Manchester", "Cardiff Bay", "Brixton")
 MIX = ((RENEWAL, 3), (COMPLAINT, 4), (PROSPECT, 3), (CHITCHAT, 2))
@@ -82,5 +86,6 @@ def generate_round(*, count: int, seed: int, our_handle: str) -> list[tuple[Pers
     for _ in range(count):
         pool = rng.choice(pools)
         text = rng.choice(pool).format(us=our_handle, postcode=rng.choice(POSTCODES), area=rng.choice(AREAS))
-        posts.append((rng.choice(PEOPLE), text))
+        people = SPECIAL if rng.random() < SPECIAL_SHARE else REGULAR
+        posts.append((rng.choice(people), text))
     return posts
