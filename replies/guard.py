@@ -38,6 +38,7 @@ __all__ = ["check_reply", "check_template", "enforce", "pii_rescue_needed"]
 
 _DIGIT_RUN = re.compile(r"\d(?:[\s.()-]{0,2}\d)*")
 _NOT_ALNUM = re.compile(r"[^a-z0-9@.+_-]+")
+_WINDOW = 160  # characters either side of an identifier that can make it an ask or a mention
 _PARTIAL_DIGITS = 4  # "ending 6789" repeats enough of a number to matter
 
 
@@ -102,6 +103,14 @@ def _objects_in(body: str) -> list[tuple[int, int, rules.ObjectRule]]:
     return kept
 
 
+def _tail(text: str) -> str:
+    """The last words of ``text``, cut at a word boundary, at most _WINDOW characters."""
+    if len(text) <= _WINDOW:
+        return text
+    cut = text.find(" ", len(text) - _WINDOW)
+    return text[cut + 1 :] if cut != -1 else text[-_WINDOW:]
+
+
 def _someone_else_or_negated(before: str) -> bool:
     return bool(rules.NEGATED_BEFORE.search(before) or rules.THIRD_PARTY_BEFORE.search(before))
 
@@ -122,15 +131,14 @@ def _ask_verb_negated(before: str, cues: list[re.Match[str]], index: int) -> boo
         gap = before[previous.end() : cue.start()]
         if any(mark in gap for mark in ",;:") or len(gap.split()) > 3:
             return False
-        if previous.lastgroup == "neg":
-            return True
         if previous.lastgroup != "strong":
             return False
         index -= 1
 
 
 def _is_ask(body: str, start: int, end: int, rule: rules.ObjectRule, *, is_question: bool, following: str) -> bool:
-    before, after = body[:start], body[end:]
+    # Only nearby words decide; bounded windows also keep long texts linear.
+    before, after = _tail(body[:start]), body[end : end + _WINDOW]
     if rule.reason == rules.DETAILS_REASON and rules.DETAILS_NAMED.match(after or following):
         return False
     if rules.SHORTCODE_AFTER.match(after):  # "text PAC to 65075": a keyword sent to a short code
@@ -178,7 +186,7 @@ def _is_ask(body: str, start: int, end: int, rule: rules.ObjectRule, *, is_quest
 def _hands_over_pronoun(body: str) -> bool:
     """ "... keep it handy and DM it to us": the object was named earlier, the ask uses "it"."""
     for match in rules.PRONOUN_HANDOVER.finditer(body):
-        if _someone_else_or_negated(body[: match.start()]):
+        if _someone_else_or_negated(_tail(body[: match.start()])):
             continue
         if match.group("pronoun") is None:  # "let us know what it is"
             return True

@@ -130,7 +130,8 @@ _ASK_STRONG = (
 )
 _ASK_WEAK = r"with|using|via|through|have|having|got|get|getting|by|including|plus|once|if we|when we"
 _NEGATORS = (
-    r"no|not|never|without|nor|neither|no need for|instead of|rather than|other than|forget|forget about|"
+    r"no need for|no need to|no need|no one|no longer|not|never|without|nor|neither|no|instead of|rather than|"
+    r"other than|forget|forget about|"
     r"skip|ditch|zero|none|nobody|no one|nothing|minus|lose the|beyond|apart from|except|"
     r"(?:rather|sooner) (?:\w+ ){1,4}?than"
 )
