@@ -24,7 +24,6 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from bot.config import Settings
 from bot.console import filters
 from bot.console.auth import make_serializer, resolve_secret_key
-from bot.console.auth_tables import ensure_auth_tables
 from bot.console.deps import TEMPLATES_DIR, ConsoleState, Forbidden, LoginRequired, render
 from bot.errors import ConflictError, DatabaseLocked, NotFound, ParleyError, StorageError
 
@@ -145,7 +144,6 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     """Build the console for ``settings`` on ``engine`` (used by `parley serve`, `run` and `demo`)."""
     from bot.console.routes import admin, api, auth_pages, pages
 
-    ensure_auth_tables(engine)
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     filters.install(templates.env)
     state = ConsoleState(

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index
-from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel
 
 from bot.storage.tables import utcnow
@@ -39,11 +38,3 @@ class LoginAttemptRow(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
     succeeded: bool = False
 
-
-def ensure_auth_tables(engine: Engine) -> None:
-    """Create the console's own tables if they are missing (never touches other tables)."""
-    SQLModel.metadata.create_all(
-        engine,
-        tables=[ConsoleUserRow.__table__, LoginAttemptRow.__table__],  # type: ignore[attr-defined]
-        checkfirst=True,
-    )

@@ -32,12 +32,12 @@ class Role(enum.StrEnum):
 
 def _engine(config: Path | None) -> tuple[Settings, Engine]:
     from bot.config import load_config
-    from bot.console.auth_tables import ensure_auth_tables
     from bot.storage.engine import make_engine
+    from bot.storage.schema import upgrade
 
     settings = load_config(config)
     engine = make_engine(settings.database.url, busy_timeout_ms=settings.database.busy_timeout_ms)
-    ensure_auth_tables(engine)
+    upgrade(engine)  # the same migrations as `parley db upgrade`: a no-op when up to date
     return settings, engine
 
 
