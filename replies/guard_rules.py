@@ -36,6 +36,7 @@ _DEVICE = "asks the customer for a SIM, IMEI, PUK or serial number"
 _PAC = "asks the customer for their PAC or STAC code"
 _ONE_TIME = "asks the customer for a one-time security code"
 _ACCOUNT_DETAILS = "asks the customer for their account details"
+_ID_DOCUMENT = "asks the customer for an identity document number (passport, licence, NI or social security)"
 _DETAILS = "asks the customer for unnamed 'details' (say which: name and address)"
 DETAILS_REASON = _DETAILS
 
@@ -65,9 +66,12 @@ OBJECT_RULES: tuple[ObjectRule, ...] = (
     _rule(r"\b(?:ticket|case|complaint|booking|fault|job|incident) (?:reference|ref)\b", _REFERENCE),
     _rule(r"\border (?:confirmation )?(?:number|numbers|id|reference|code)\b|"
           r"\bconfirmation (?:number|code|reference)\b", _ORDER),
-    _rule(r"\b(?:sim|serial|imei|iccid|puk) (?:number|code|no)\b|\b(?:imei|iccid|msisdn|puk)\b", _DEVICE,
+    _rule(r"\b(?:passport|driving licence|driving license|driver'?s license|licence|license|national insurance|ni|"
+          r"social security|tax|nhs) (?:number|numbers|no|id)\b|\b(?:ssn|nino)\b", _ID_DOCUMENT),
+    _rule(r"\b(?:sim serial|sim card number|serial number)\b|\b(?:sim|serial|imei|iccid|puk) (?:number|code|no)\b|"
+          r"\b(?:imei|iccid|msisdn|puk)\b", _DEVICE,
           strong=True),
-    _rule(r"\b(?:pac|stac|n pac|porting|migration authori[sz]ation) code\b|"
+    _rule(r"\b(?:pac|stac|n pac|porting|migration authori[sz]ation) (?:code|number)\b|"
           r"\b(?:pac|stac)\b(?! (?:request|requests|process|switch|transfer|form|by text|text)\b)", _PAC),
     _rule(r"\b(?:sent|texted|emailed|messaged) you (?:a|an|the) (?:\w+ )?(?:code|passcode)\b", _ONE_TIME),
     _rule(r"\b(?:verification|one time|one-time|2fa|two factor|authentication|auth|login|sign in|security|"
@@ -89,6 +93,7 @@ OBJECT_RULES: tuple[ObjectRule, ...] = (
     _rule(r"\b(?:password|passcode|passphrase|passwords|credentials|login details|log in details|"
           r"sign in details|login information|log in information)\b", _PASSWORD),
     _rule(r"\b(?:security|secret) (?:question|questions|answer|answers|details|word|information|check|phrase)\b|"
+          r"\bsecurity (?:q|qs|q&a|q and a)\b(?: answers?)?|"
           r"\bmemorable (?:word|information|date|name|place|answer|phrase|details)\b|\bmother'?s maiden name\b|"
           r"\bpass(?:ing)? (?:our |the |a )?security\b", _SECURITY),
     _rule(r"\bdate of birth\b", _BIRTH),
@@ -112,6 +117,8 @@ OBJECT_RULES: tuple[ObjectRule, ...] = (
         )
     ),
     _rule(r"\b(?:your|personal|full|contact) details\b", _DETAILS, strong=False),
+    _rule(r"\byour (?:bank card|debit card|credit card|card|expiry)\b(?! (?:is|was|has|will|payment|bill)\b)", _CARD,
+          strong=False),
 )
 
 # What a sentence uses to ask, to refuse, to reassure or to give.
