@@ -40,6 +40,7 @@ _DIGIT_RUN = re.compile(r"\d(?:[\s.()-]{0,2}\d)*")
 _NOT_ALNUM = re.compile(r"[^a-z0-9@.+_-]+")
 _WINDOW = 160  # characters either side of an identifier that can make it an ask or a mention
 _PARTIAL_DIGITS = 4  # "ending 6789" repeats enough of a number to matter
+_PARTIAL_ANYWHERE = 6  # six digits from inside a number are too many to be chance
 
 
 def check_reply(text: str, *, customer_text: str | None = None) -> GuardVerdict:
@@ -218,6 +219,13 @@ def _number_forms(span: Span) -> set[str]:
     return {form for form in forms if form}
 
 
+def _partial_repeat(run: str, number: str) -> bool:
+    """ "ending 0123" repeats a number; a year or price that happens to occur inside it does not."""
+    if len(run) < _PARTIAL_DIGITS or run == number:
+        return False
+    return number.endswith(run) or (len(run) >= _PARTIAL_ANYWHERE and run in number)
+
+
 def _repeat_reasons(reply: str, customer_text: str) -> list[str]:
     spans = find_pii(customer_text)
     if not spans:
@@ -231,7 +239,7 @@ def _repeat_reasons(reply: str, customer_text: str) -> list[str]:
             forms = _number_forms(span)
             if any(form in run for run in runs for form in forms):
                 reasons.append(f"repeats the {word} the customer posted publicly")
-            elif any(len(run) >= _PARTIAL_DIGITS and run in form for run in runs for form in forms):
+            elif any(_partial_repeat(run, form) for run in runs for form in forms):
                 reasons.append(f"repeats part of the {word} the customer posted publicly")
         elif span.label == EMAIL:
             address = span.text.lower()

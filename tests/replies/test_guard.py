@@ -107,6 +107,12 @@ def test_repeating_the_customers_phone_number_is_refused_in_any_format() -> None
     assert check_reply("We'll give you a call back today", customer_text=post).allowed
 
 
+def test_digits_that_merely_occur_inside_a_posted_number_are_not_a_repeat() -> None:
+    post = "ring me on 07700 920261"
+    assert check_reply("The offer runs until March 2026", customer_text=post).allowed
+    assert not check_reply("Calling the number ending 0261", customer_text=post).allowed
+
+
 def test_repeating_other_posted_pii_is_refused() -> None:
     post = "acc 12345678, jo.bloggs@example.com, 12 High Street LS1 4AB"
     assert "repeats the account number the customer posted publicly" in check_reply(
