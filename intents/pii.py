@@ -91,7 +91,8 @@ _NOT_STREET_WORDS = (
 _STREET_WORD = rf"(?!(?:{_NOT_STREET_WORDS})\b)[A-Za-z][A-Za-z'’-]*"
 _UNIT = (
     r"(?:flat|apartment|apt|unit|suite)\.?\s*\d{1,4}[a-z]?"
-    r"(?!\s*(?:quid|pounds?|a\s+month|per\b|pm\b|p\b|%|gb\b|mb|months?\b|years?\b|days?\b))"
+    r"(?!\s*(?:quid|pounds?|a\s+month|per\b|pm\b|p\b|%|gb\b|mb|months?\b|years?\b|days?\b|weeks?\b|hours?\b|"
+    r"hrs?\b|mins?\b|minutes?\b|times?\b|stars?\b|x\b))"
 )
 _ADDRESS_AFTER_NUMBER = re.compile(
     rf"[a-z]?(?:-\d{{1,5}})?,?\s+(?:{_STREET_WORD}\s+){{1,3}}(?:{_STREET_SUFFIX})\b\.?", re.IGNORECASE
@@ -128,6 +129,8 @@ def phone_digits(raw: str) -> str | None:
     international = raw.lstrip().startswith(("+", "00"))
     if raw.lstrip().startswith("00"):
         digits = digits[2:]
+    if not international and len(digits) == 12 and digits.startswith("447"):  # "447700900123", + left off
+        international = True
     if international and digits.startswith("44"):
         national = "0" + digits[2:].lstrip("0")
         return None if national.startswith(_UK_COMPANY_PREFIXES) or len(national) not in (10, 11) else national
@@ -185,6 +188,20 @@ def _emails(text: str) -> list[Span]:
     return found
 
 
+def _account_number(text: str, start: int, digits: str) -> Span | None:
+    """The number after account words ("acc no", "a/c:", "customer ref is CX-"), letters included."""
+    if len(digits) < 5:
+        return None
+    prefix = _ACCOUNT_PREFIX.search(text, max(0, start - 40), start)
+    if prefix is None:
+        return None
+    value = _ACCOUNT_VALUE.match(text, start)
+    if value is None or sum(c.isdigit() for c in value.group()) < 5:
+        return None
+    first = prefix.start("letters")
+    return Span(ACCOUNT_NUMBER, first, value.end(), text[first : value.end()])
+
+
 def _number_spans(text: str, run: re.Match[str]) -> list[Span]:
     """What one number-like stretch is: card, phone, account number or the house number of an address."""
     start, end = run.start(), run.end()
@@ -192,9 +209,12 @@ def _number_spans(text: str, run: re.Match[str]) -> list[Span]:
         start -= 1
     raw = text[start:end]
     before = text[start - 1] if start else " "
-    if before.isalnum() or before in _NOT_BEFORE_NUMBER:
-        return []
     digits = re.sub(r"\D", "", raw)
+    if before.isalpha():  # only "ref #A1234567" style: letters glued to an account number
+        account = _account_number(text, start, digits)
+        return [] if account is None else [account]
+    if before.isdigit() or before in _NOT_BEFORE_NUMBER:
+        return []
     if 13 <= len(digits) <= 19 and _CARD_SHAPE.match(raw) and _luhn_ok(digits):
         return [Span(CARD_NUMBER, start, end, raw)]
     found: list[Span] = []
@@ -202,13 +222,10 @@ def _number_spans(text: str, run: re.Match[str]) -> list[Span]:
         phone = _phone_within(raw, start)
         if phone is not None:
             return [phone]
+    account = _account_number(text, start, digits)
+    if account is not None:  # "acc no 12345678", "customer ref is CX-2291-884"
+        return [account]
     if len(digits) >= 5:
-        prefix = _ACCOUNT_PREFIX.search(text, max(0, start - 40), start)
-        if prefix is not None:
-            value = _ACCOUNT_VALUE.match(text, start)
-            if value is not None and len(re.sub(r"\D", "", value.group())) >= 5:
-                first = prefix.start("letters")
-                return [Span(ACCOUNT_NUMBER, first, value.end(), text[first : value.end()])]
         after = text[end : end + 1]
         plain = raw.isdigit() and not (after.isalpha() or after == "%")
         if plain and ((8 <= len(raw) <= 12 and raw[0] != "0") or before == "#"):
@@ -233,7 +250,7 @@ def _candidates(text: str) -> list[Span]:
         found += [Span(ADDRESS, m.start(), m.end(), m.group()) for m in _UNIT_ALONE.finditer(text)]
     for address in [span for span in found if span.label == ADDRESS]:
         tail_end = min(len(text), address.end + _POSTCODE_REACH)
-        tail = text[address.end : tail_end].split("\n", 1)[0]
+        tail = text[address.end : tail_end]
         postcode = _UK_POSTCODE.search(tail) or _US_ZIP.search(tail)
         if postcode is not None:
             group = "zip" if "zip" in postcode.groupdict() else 0

@@ -25,6 +25,11 @@ def _found(text: str) -> list[tuple[str, str]]:
         ("US cell (555) 123-4567", [("PHONE", "(555) 123-4567")]),
         ("text 555-123-4567 or +1 555 123 4567", [("PHONE", "555-123-4567"), ("PHONE", "+1 555 123 4567")]),
         ("call 07700 900123 2 times", [("PHONE", "07700 900123")]),
+        ("07700-900-123 or 07700.900.123", [("PHONE", "07700-900-123"), ("PHONE", "07700.900.123")]),
+        ("447700900123 (forgot the plus)", [("PHONE", "447700900123")]),
+        ("spaced out: 0 7 7 0 0 9 0 0 1 2 3", [("PHONE", "0 7 7 0 0 9 0 0 1 2 3")]),
+        ("dublin +353 87 123 4567", [("PHONE", "+353 87 123 4567")]),
+        ("us +1 (555) 123-4567", [("PHONE", "+1 (555) 123-4567")]),
     ],
 )
 def test_personal_phone_numbers_are_found(text: str, expected: list[tuple[str, str]]) -> None:
@@ -57,6 +62,10 @@ def test_account_numbers_need_their_words_or_a_long_bare_number() -> None:
     assert _found("order #5567123 never came") == [("ACCOUNT_NUMBER", "5567123")]
     assert _found("it's 8812345678, sort it") == [("ACCOUNT_NUMBER", "8812345678")]
     assert _found("order 2 phones") == []
+    assert _found("ref #A1234567 still open") == [("ACCOUNT_NUMBER", "A1234567")]
+    assert _found("account number: 1234 5678 90") == [("ACCOUNT_NUMBER", "1234 5678 90")]
+    assert _found("account 4111 1111 1111 1111") == [("CARD_NUMBER", "4111 1111 1111 1111")]
+    assert _found("firmware v2.1234567") == []
 
 
 def test_card_numbers_must_pass_luhn() -> None:
@@ -78,6 +87,8 @@ def test_addresses_with_postcodes() -> None:
     ]
     assert _found("123 Main St, Springfield, IL 62704") == [("ADDRESS", "123 Main St"), ("POSTCODE", "62704")]
     assert _found("apt 4b has no signal") == [("ADDRESS", "apt 4b")]
+    assert _found("12 High St\nLeeds LS1 4AB") == [("ADDRESS", "12 High St"), ("POSTCODE", "LS1 4AB")]
+    assert _found("flat 5 mins from the exchange, 3 times in a row") == []
 
 
 def test_redact_replaces_every_span_with_its_marker() -> None:
