@@ -151,6 +151,21 @@ def _is_ask(body: str, start: int, end: int, rule: rules.ObjectRule, *, is_quest
     if not rule.strong:
         verb = rules.WEAK_ASK_BEFORE.search(before)
         return verb is not None and not _someone_else_or_negated(before[: verb.start()])
+    decided = _decide_by_cues(before, after)
+    if decided is not None:
+        return decided
+    # No cue before the identifier: the words after it, or the question mark, decide.
+    if rules.HARMLESS_AFTER.match(after):
+        return False
+    if is_question and rules.NEXT_CLAUSE_NO.match(following):  # "Account number? Nope."
+        return False
+    if is_question or rules.ASK_AFTER.match(after) or rules.HANDOVER_AFTER.search(after):
+        return True
+    return bool(rules.POSSESSIVE_BEFORE.search(before))
+
+
+def _decide_by_cues(before: str, after: str) -> bool | None:
+    """Ask (True) or mention (False) by the nearest telling cue before the identifier; None if none."""
     saw_weak_ask = saw_descriptive = False
     cues = list(rules.CUES.finditer(before))
     for index in range(len(cues) - 1, -1, -1):
@@ -169,19 +184,11 @@ def _is_ask(body: str, start: int, end: int, rule: rules.ObjectRule, *, is_quest
             return not own_use
         if kind == "descriptive":  # "it shows your PIN": look further back for a real ask
             saw_descriptive = True
-            continue
-        saw_weak_ask = True
+        else:
+            saw_weak_ask = True
     if saw_descriptive:
         return False
-    if saw_weak_ask:
-        return True
-    if rules.HARMLESS_AFTER.match(after):
-        return False
-    if is_question and rules.NEXT_CLAUSE_NO.match(following):
-        return False
-    if is_question or rules.ASK_AFTER.match(after) or rules.HANDOVER_AFTER.search(after):
-        return True
-    return bool(rules.POSSESSIVE_BEFORE.search(before))
+    return True if saw_weak_ask else None
 
 
 def _hands_over_pronoun(body: str) -> bool:
