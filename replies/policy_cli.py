@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,10 @@ class PolicyCase:
 
 
 def read_cases(path: Path) -> list[PolicyCase]:
-    """Every non-blank line of a JSONL file as a case; the first bad line stops with its number."""
+    """Every non-blank line of a JSONL file ("-" for stdin) as a case; the first bad line stops with its number."""
     try:
-        raw_lines = path.read_text(encoding="utf-8").splitlines()
+        content = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+        raw_lines = content.splitlines()
     except FileNotFoundError:
         raise PolicyInputError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -88,7 +90,7 @@ def _fail(exc: ParleyError) -> typer.Exit:
 def check_command(
     text: str | None = typer.Argument(None, help="The reply to check (leave out when using --file)."),
     file: Path | None = typer.Option(
-        None, "--file", help='JSONL file: one {"text": ..., "customer_text": ...} per line.'
+        None, "--file", help='JSONL file ("-" for stdin): one {"text": ..., "customer_text": ...} per line.'
     ),
     customer_text: str | None = typer.Option(
         None, "--customer-text", help="The customer's post, to catch replies that repeat their personal data."

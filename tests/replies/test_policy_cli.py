@@ -73,6 +73,13 @@ def test_file_gives_one_verdict_per_line_in_order(tmp_path: Path) -> None:
     ]
 
 
+def test_file_from_stdin() -> None:
+    rows = '{"text": "Pop your postcode in a DM"}\n{"text": "whats ur acc no"}\n'
+    result = runner.invoke(bot.cli.app, ["policy", "check", "--file", "-", "--json"], input=rows)
+    assert result.exit_code == 1
+    assert [json.loads(line)["allowed"] for line in result.stdout.splitlines()] == [True, False]
+
+
 def test_file_all_allowed_exits_0_and_reads_friendly(tmp_path: Path) -> None:
     path = _jsonl(tmp_path, [{"text": "Call 0800 123 456"}, {"text": "Your PIN is yours alone"}])
     result = runner.invoke(bot.cli.app, ["policy", "check", "--file", str(path)])
