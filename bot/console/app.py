@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from bot.config import Settings
-from bot.console import filters
+from bot.console import filters, policy
 from bot.console.auth import make_serializer, resolve_secret_key
 from bot.console.deps import TEMPLATES_DIR, ConsoleState, Forbidden, LoginRequired, render
 from bot.errors import ConflictError, DatabaseLocked, NotFound, ParleyError, StorageError
@@ -146,6 +146,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
 
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     filters.install(templates.env)
+    templates.env.globals["our_handle"] = lambda account: policy.our_handle(settings, account)
     state = ConsoleState(
         settings=settings,
         engine=engine,

@@ -60,7 +60,7 @@ def _x_labels(categories: Sequence[str], slot: float) -> list[str]:
     every = max(1, len(categories) // 7)
     labels = []
     for i, name in enumerate(categories):
-        if i % every == 0 or i == len(categories) - 1:
+        if i % every == 0:
             x = LEFT + slot * (i + 0.5)
             labels.append(
                 f'<text class="axis" x="{x:.1f}" y="{HEIGHT - 12}" text-anchor="middle">{escape(name)}</text>'

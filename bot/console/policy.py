@@ -103,10 +103,9 @@ def reply_length(text: str, *, platform: str) -> int:
 
 
 def char_limit(settings: Settings, *, platform: str, account: str) -> int:
-    """The reply limit for the account that was mentioned."""
+    """The reply limit for the account (config `accounts[].name`) that was mentioned."""
     for configured in settings.accounts:
-        same = configured.platform == platform and configured.handle.lower() == account.lower().lstrip("@")
-        if same and configured.char_limit:
+        if configured.name == account and configured.char_limit:
             return configured.char_limit
     return X_LIMIT if platform == "x" else settings.replies.mastodon_char_limit
 
@@ -129,3 +128,11 @@ def find_customer(
     except Exception:  # the page must still render if the directory is broken
         logger.exception("customer directory lookup failed for %s", handle)
         return None
+
+
+def our_handle(settings: Settings, account: str) -> str:
+    """The handle of our account called ``account`` in config (the name itself if unknown)."""
+    for configured in settings.accounts:
+        if configured.name == account:
+            return configured.handle
+    return settings.provider.handles[0] if settings.provider.handles else account

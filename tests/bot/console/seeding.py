@@ -67,12 +67,13 @@ def add_post(
     pii: list[dict[str, Any]] | None = None,
     flags: list[str] | None = None,
     external_id: str | None = None,
-    account: str = "parleytelecom",
+    account: str = "",
     conversation: ConversationRow | None = None,
     guard_allowed: bool = True,
     now: datetime | None = None,
 ) -> tuple[MentionRow, DraftRow]:
     now = now or utcnow()
+    account = account or ("x-sandbox" if platform == "x" else "mastodon-sandbox")
     author = AuthorRow(
         platform=platform, external_id=f"a-{key}", handle=handle, display_name=display_name, bio=bio
     )
@@ -111,7 +112,7 @@ def span(text: str, fragment: str, label: str) -> dict[str, Any]:
     return {"label": label, "start": start, "end": start + len(fragment), "text": fragment}
 
 
-def seed_queue(session: Session, *, now: datetime | None = None) -> Seeded:
+def seed_queue(session: Session, *, now: datetime | None = None, hostile: bool = True) -> Seeded:
     """A morning's queue: a complaint with a phone number in public, renewals, a newcomer, a hostile post."""
     now = now or utcnow()
     seeded = Seeded()
@@ -146,7 +147,7 @@ def seed_queue(session: Session, *, now: datetime | None = None) -> Seeded:
     m, d = add_post(
         session, key="newcomer", handle="maya@social.example", display_name="Maya Okafor",
         bio="Illustrator in Bristol. she/her", platform="mastodon", text=text, intent="new_customer",
-        confidence=0.71, minutes_ago=12, rule="fallback", account="parleytelecom",
+        confidence=0.71, minutes_ago=12, rule="fallback",
         reason="new_customer at 0.71 is below the auto-send threshold: a person checks the draft.",
         draft=("Hi Maya! Full Fibre 150 is available at BS3 4QT from £32/month. Send us your name and the "
                "address you're moving to and we'll get you booked in."),
@@ -154,11 +155,21 @@ def seed_queue(session: Session, *, now: datetime | None = None) -> Seeded:
     )
     seeded.mentions["newcomer"], seeded.drafts["newcomer"] = m.id or 0, d.id or 0
 
-    m, d = add_post(
-        session, key="hostile", handle="x_h4ck", display_name=HOSTILE_NAME, bio=HOSTILE_BIO, text=HOSTILE_TEXT,
-        intent="complaint", confidence=0.58, minutes_ago=5, priority=10,
-        draft="Hi, sorry your bill went up. DM us your name and postcode and we'll check it with you.", now=now,
-    )
+    if hostile:
+        m, d = add_post(
+            session, key="hostile", handle="x_h4ck", display_name=HOSTILE_NAME, bio=HOSTILE_BIO,
+            text=HOSTILE_TEXT, intent="complaint", confidence=0.58, minutes_ago=5, priority=10,
+            draft="Hi, sorry your bill went up. DM us your name and postcode and we'll check it with you.", now=now,
+        )
+    else:
+        m, d = add_post(
+            session, key="hostile", handle="gwen@toot.example", display_name="Gwen Price", platform="mastodon",
+            bio="Retired teacher, allotment, too many books.",
+            text="@parleytelecom@social.example my bill went up by £8 this month and nobody told me why",
+            intent="complaint", confidence=0.86, minutes_ago=5, priority=10,
+            draft="Hi Gwen, sorry for the surprise on your bill. DM us your name and postcode and we'll go "
+                  "through it with you.", now=now,
+        )
     seeded.mentions["hostile"], seeded.drafts["hostile"] = m.id or 0, d.id or 0
 
     text = "@parleytelecom do you do student discounts?"
