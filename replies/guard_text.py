@@ -40,6 +40,8 @@ _UNIT_LIKE = re.compile(
 _SPACED_LETTERS = re.compile(r"(?<![a-z'])(?:[a-z][ .\-_*]){2,}[a-z](?![a-z'])")
 _SQUEEZE = re.compile(r"([a-z])\1{2,}")
 _SPACES = re.compile(r"[ \t\f\v]+")
+# Links and @handles name places and people, not what the reply asks for.
+_LINK_OR_HANDLE = re.compile(r"\bhttps?://\S+|\bwww\.\S+|(?<![\w@])@\w+(?:@[\w.-]+)?")
 
 _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
@@ -143,6 +145,7 @@ def normalise(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = unicodedata.normalize("NFKC", text).lower().translate(_CONFUSABLES)
     text = _drop_symbols(_strip_marks(text))
+    text = _LINK_OR_HANDLE.sub(" ", text)
     text = _LEET_SYMBOLS.sub(lambda m: m.group(0).translate(_LEET), text)
     text = _LEET_WORD.sub(_unleet, text)
     text = _SPACED_LETTERS.sub(_join_letters, text)

@@ -88,6 +88,8 @@ def test_asks_are_refused_with_a_plain_reason(text: str, reason: str) -> None:
         "Text PAC to 65075 to get your code",
         "We'll text you your PAC",
         "Send us your details (name and address) by DM",
+        "Reset your PIN here: https://example.com/account/send-your-pin",
+        "@PinSupport could you DM us your name?",
     ],
 )
 def test_mentions_are_allowed(text: str) -> None:
