@@ -101,12 +101,14 @@ OBJECT_RULES: tuple[ObjectRule, ...] = (
           r"\b(?:cvv2?|cvc2?|csc|security code|expiry date|card expiry|payment details|long number)\b|"
           r"\b(?:3|three) digits on the back\b", _CARD),
     # Weak: only when an ask verb stands right before them.
-    _rule(r"\b(?:your|the) (?:mobile|number|digits|landline|phone)\b(?! (?:one|1|plan|bill|contract|signal|"
-          r"deal|tariff|app|network|data|coverage|provider|screen|line|upgrade|handset|settings|number)\b)", _PHONE,
+    _rule(r"\b(?:your|the) (?:mobile|number|digits|landline)\b(?! (?:one|1|plan|bill|contract|signal|"
+          r"deal|tariff|app|network|data|coverage|provider|screen|line|upgrade|handset|settings|number|is|was|has|had|"
+          r"will|should|keeps?|works?|can|could|might|may|does|did|needs?|gets?|seems?|stopped|starts?)\b)", _PHONE,
           strong=False),
     *(
         _rule(rf"\b(?:your|the) {noun}\b(?! (?:number|details|information|manager|settings|page|area|online|app|"
-              r"is|was|has|status|card|plan|deal|tray)\b)", reason, strong=False)
+              r"is|was|has|status|card|plan|deal|tray|holder|holders|holder's|name|owner|under|type)\b)", reason,
+              strong=False)
         for noun, reason in (
             ("(?:reference|ref)", _REFERENCE),
             ("code", _ONE_TIME),
