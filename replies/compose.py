@@ -113,11 +113,13 @@ def sanitise_first_name(raw: str | None, *, max_length: int = 20) -> str:
     return name[:1].upper() + name[1:] if name.islower() else name
 
 
+X_HANDLE_MAX = 15  # X usernames are at most 15 characters
+
+
 def mention_prefix(platform: str, author_handle: str) -> str:
-    """Mastodon only notifies people named in the text, so the reply opens with the author; X
-    threads a reply by its in_reply_to id, so nobody is named there at all."""
-    if platform != "mastodon":
-        return ""
+    """Every reply opens with the author, and only the author: Mastodon only notifies people named
+    in the text, and X refuses a post whose text repeats one of ours, which two people asking the
+    same thing would otherwise get."""
     handle = _HANDLE_CHARS.sub("", author_handle.strip().lstrip("@"))
     return f"@{handle} " if handle else ""
 
@@ -231,7 +233,8 @@ class TemplateLibrary:
                 if not verdict.allowed:
                     raise TemplateError(f"{template.path}: refused by the guard: {'; '.join(verdict.reasons)}")
                 for platform in self.platforms_using(template):
-                    full = mention_prefix(platform, longest_handle) + text
+                    handle = longest_handle if platform == "mastodon" else "x" * X_HANDLE_MAX
+                    full = mention_prefix(platform, handle) + text
                     limit = X_LIMIT if platform == "x" else mastodon_limit
                     if not fits(full, platform=platform, char_limit=limit):
                         raise TemplateError(

@@ -86,9 +86,10 @@ def test_sigkill_during_poll_and_publish(tmp_path: Path, database_url: str, sand
             stored = list(s.exec(select(MentionRow.external_id)).all())
             auto = s.exec(select(func.count()).select_from(DraftRow).where(DraftRow.route == "auto")).one()
             sent = s.exec(select(func.count()).select_from(OutboxRow).where(OutboxRow.status == "sent")).one()
+            outbox = [(o.status, o.attempts, o.last_error) for o in s.exec(select(OutboxRow)).all()]
         assert sorted(stored) == sorted(ids)  # no mention lost, none stored twice
         replies = {tweet_id: sandbox.replies_to(tweet_id) for tweet_id in ids}
         assert all(len(r) <= 1 for r in replies.values()), replies  # no reply posted twice
-        assert sum(len(r) for r in replies.values()) == sent == auto
+        assert sum(len(r) for r in replies.values()) == sent == auto, (outbox, third.log())
     finally:
         engine.dispose()

@@ -82,9 +82,9 @@ def test_clean_value_strips_template_syntax_markup_links_and_mentions() -> None:
     assert "hi" in cleaned
 
 
-def test_only_mastodon_names_the_author() -> None:
+def test_replies_name_only_the_author() -> None:
     assert mention_prefix("mastodon", "@jo@social.example") == "@jo@social.example "
     assert mention_prefix("mastodon", "jo") == "@jo "
-    assert mention_prefix("x", "jo") == ""
+    assert mention_prefix("x", "jo") == "@jo "
     assert mention_prefix("mastodon", "jo <b>") == "@job "
     assert mentioned_handles("@jo@social.example hello @sam") == ["jo@social.example", "sam"]

@@ -29,11 +29,9 @@ def assert_safe(ctx: ReplyContext, text: str) -> None:
     """What every public reply must be: guard-clean, only the author named, within X's limit."""
     assert check_reply(text, customer_text=ctx.mention.text).allowed
     handles = mentioned_handles(text)
-    if ctx.mention.platform.value == "mastodon":
-        assert text.startswith("@" + ctx.mention.author.handle + " ")
-        assert handles == [ctx.mention.author.handle.lower()]
-    else:
-        assert handles == []
+    assert text.startswith("@" + ctx.mention.author.handle + " ")
+    assert handles == [ctx.mention.author.handle.lower()]
+    if ctx.mention.platform.value == "x":
         assert x_weighted_length(text) <= 280
     assert not re.search(r"\b(dm|call|ring) us\b", text, re.IGNORECASE)  # never herded to another channel
 
