@@ -18,6 +18,16 @@ from tests.bot.console.seeding import PASSWORD, Seeded, add_staff, seed_queue
 SECRET = "test-only-session-key-5b1f0c9e"
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 with small costs: the same code path, without seconds of hashing per test."""
+    from argon2 import PasswordHasher
+
+    from bot.console import auth
+
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 @pytest.fixture
 def settings() -> Settings:
     return parse_config({})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +11,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from bot.config import Settings, parse_config
+from bot.platforms.x_sandbox import XSandbox
+from bot.publishing import publish_due
+from bot.runtime import Runtime
 from bot.storage.engine import make_engine, session_scope
 from bot.storage.schema import import_all_tables
 from bot.storage.tables import OutboxRow
@@ -86,9 +88,6 @@ def test_approving_in_the_browser_posts_one_reply_to_the_sandbox(
     browser: Browser, live_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two reviewers in two browsers approve the same draft: the sandbox gets exactly one reply."""
-    XSandbox = pytest.importorskip("bot.platforms.x_sandbox").XSandbox  # noqa: N806
-    publishing = pytest.importorskip("bot.publishing")
-    runtime_module = pytest.importorskip("bot.runtime")
     monkeypatch.setenv("PARLEY_SECRET_KEY", "browser-test-session-key-2")
     with XSandbox(port=0, our_username="parleytelecom") as sandbox:
         text = "@parleytelecom my contract ends next month, what can you offer me to stay?"
@@ -118,11 +117,11 @@ def test_approving_in_the_browser_posts_one_reply_to_the_sandbox(
             first.close()
             second.close()
         assert outbox_count(live_engine) == 1
-        runtime = runtime_module.Runtime.from_settings(settings)
+        runtime = Runtime.from_settings(settings)
         try:
-            result = publishing.publish_due(runtime=runtime)
+            result = publish_due(runtime=runtime)
             assert result.sent == 1, result
-            publishing.publish_due(runtime=runtime)
+            publish_due(runtime=runtime)
         finally:
             runtime.close()
         replies = sandbox.replies_to(post_id)
