@@ -10,14 +10,16 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import StorageError
 
 logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATION_LOCK_KEY = 7_340_219  # any constant shared by every Parley process
 TABLE_MODULES = ("bot.storage.tables", "bot.storage.customers", "bot.console.auth_tables")
 
 
@@ -52,12 +54,15 @@ def upgrade(engine: Engine) -> tuple[str | None, str | None]:
     try:
         before = current_revision(engine)
         with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Workers starting together take turns; the second finds the schema up to date.
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
             cfg = alembic_config(str(engine.url))
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
         after = current_revision(engine)
-    except OperationalError as exc:
-        raise StorageError(f"cannot migrate the database: {exc.orig or exc}") from exc
+    except SQLAlchemyError as exc:
+        raise StorageError(f"cannot migrate the database: {getattr(exc, 'orig', None) or exc}") from exc
     if before != after:
         logger.info("database schema upgraded from %s to %s", before or "empty", after)
     return before, after
