@@ -153,3 +153,18 @@ def test_pages_carry_a_strict_content_security_policy(sam: TestClient) -> None:
     headers = sam.get("/queue").headers
     assert "script-src 'self'" in headers["content-security-policy"]
     assert headers["x-frame-options"] == "DENY"
+
+
+def test_conversation_page_shows_the_directory_match(sam: TestClient, engine: Engine, seeded: Seeded) -> None:
+    from bot.storage.customers import CustomerRecord, upsert_customer
+
+    with session_scope(engine) as session:
+        upsert_customer(session=session, record=CustomerRecord(
+            name="Tom Becker", address="4 Mill Lane, Leeds", postcode="LS6 2AB", handles=(("x", "tom_at_home"),),
+            plan="fibre-80", contract_end=None,
+        ))
+    html = sam.get(f"/drafts/{seeded.drafts['renewal']}").text
+    assert "In the customer directory:" in html and "Tom Becker" in html and "100% sure" in html
+    api = sam.get(f"/api/drafts/{seeded.drafts['renewal']}").json()
+    assert api["customer"]["name"] == "Tom Becker" and api["customer"]["confidence"] == 1.0
+    assert "No match in the customer directory." in sam.get(f"/drafts/{seeded.drafts['question']}").text
