@@ -30,6 +30,7 @@ class LabelledPost:
     text: str
     intent: str
     provider: str | None = None
+    group: str | None = None  # corpus lines: the template they came from (held-out slices split by it)
 
 
 def read_labelled(path: str | Path, *, allow_skip: bool = True) -> list[LabelledPost]:
@@ -61,7 +62,9 @@ def read_labelled(path: str | Path, *, allow_skip: bool = True) -> list[Labelled
             raise DataFileError(f"{where}: 'intent' must be one of {', '.join(LABELS)}, not {intent!r}")
         if provider is not None and not isinstance(provider, str):
             raise DataFileError(f"{where}: 'provider' must be a string handle")
-        rows.append(LabelledPost(text=text, intent=intent, provider=provider or None))
+        group = obj.get("template")
+        rows.append(LabelledPost(text=text, intent=intent, provider=provider or None,
+                                 group=group if isinstance(group, str) else None))
     if not rows:
         raise DataFileError(f"{file}: no labelled lines")
     return rows

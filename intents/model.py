@@ -171,7 +171,8 @@ def fit_temperature(probs: Sequence[Sequence[float]], gold: Sequence[int]) -> fl
     grid = [0.25 * 1.15**k for k in range(30)]
     best = min(grid, key=nll)
     fine = [best * (0.9 + 0.01 * k) for k in range(21)]
-    return round(min(fine, key=nll), 4)
+    best_fine: float = min(fine, key=nll)
+    return round(best_fine, 4)
 
 
 def save_model(model: TrainedModel, output: Path) -> None:

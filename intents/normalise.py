@@ -21,23 +21,35 @@ USER_TOKEN = "@user"
 
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"@\w+")
-_ELONGATED = re.compile(r"(\w)\1{2,}")
 _LONG_NUMBER = re.compile(r"\d{2,}")
-_TOKEN = re.compile(r"@\w+|[a-z0-9]+(?:['’][a-z]+)?|[!?]+|[£$€]|[^\s\w]", re.IGNORECASE)
+_TOKEN = re.compile(r"@\w+|[a-z0-9]+(?:['’][a-z]+)?|[!?]{1,3}|[£$€]|[^\s\w]")
 
 
-def normalise(text: str, terms: ProviderTerms) -> str:
-    """Return the space-separated token string the text classifier is trained on."""
+def normalise(text: str, terms: ProviderTerms, provider_matches: list[re.Match[str]] | None = None) -> str:
+    """Return the space-separated token string the text classifier is trained on.
+
+    ``provider_matches`` (``terms.pattern.finditer(text)``) may be passed by a
+    caller that needs them anyway (the entity pass does), to scan only once.
+    """
+    if provider_matches is None:
+        provider_matches = list(terms.pattern.finditer(text))
+    if provider_matches:
+        pieces: list[str] = []
+        position = 0
+        for match in provider_matches:
+            pieces.append(text[position : match.start()])
+            pieces.append(f" {US_TOKEN if terms.is_us(match.group(0)) else OTHER_TOKEN} ")
+            position = match.end()
+        pieces.append(text[position:])
+        text = "".join(pieces)
     if "&" in text:
         text = html.unescape(text)
     if "http" in text or "www." in text:
         text = _URL.sub(" url ", text)
-    text = terms.pattern.sub(lambda m: f" {US_TOKEN if terms.is_us(m.group(0)) else OTHER_TOKEN} ", text)
-    text = _HANDLE.sub(_handle_token, text)
-    text = _ELONGATED.sub(r"\1\1", text.lower())
-    text = _LONG_NUMBER.sub("00", text)
-    tokens = _TOKEN.findall(text)
-    return " ".join(t if len(t) < 4 or t[0] not in "!?" else t[:3] for t in tokens).replace("’", "'")
+    if "@" in text:
+        text = _HANDLE.sub(_handle_token, text)
+    text = _LONG_NUMBER.sub("00", text.lower())
+    return " ".join(_TOKEN.findall(text)).replace("’", "'")
 
 
 def _handle_token(match: re.Match[str]) -> str:

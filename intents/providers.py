@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 # canonical name -> (names people write, handles without "@")
 KNOWN_PROVIDERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -82,18 +83,45 @@ def canonical_for_handle(handle: str) -> str | None:
     return None
 
 
-def _name_regex(name: str) -> str:
-    escaped = re.escape(name).replace(r"\ ", r"\s+")
-    body = escaped if name in _CASE_SENSITIVE else f"(?i:{escaped})"
-    tail = _NOT_AFTER_THREE if name == "Three" else ""
-    return rf"(?<![\w@#&]){body}(?![\w&-]){tail}"
+def trie_regex(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` arranged as a trie.
+
+    Python's ``re`` tries alternatives one by one; sharing prefixes makes a
+    hundred brand names cost about as much as a handful. Spaces in words
+    match any run of whitespace.
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = [(r"\s+" if ch == " " else re.escape(ch)) + render(child)
+                    for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and len(branches[0]) == 1 else f"(?:{'|'.join(branches)})"
+        return f"{body}?" if ends else body
+
+    return render(trie)
 
 
 def _compile(names: Iterable[str], handles: Iterable[str]) -> re.Pattern[str]:
-    handle_alt = "|".join(sorted({re.escape(h) for h in handles}, key=len, reverse=True))
-    name_parts = sorted(set(names), key=len, reverse=True)
-    alternatives = [rf"@(?i:{handle_alt})(?!\w)"] + [_name_regex(n) for n in name_parts]
-    return re.compile("|".join(alternatives))
+    handle_set = {h.lower() for h in handles}
+    names = set(names)
+    insensitive = {n.lower() for n in names if n not in _CASE_SENSITIVE}
+    sensitive = {n for n in names if n in _CASE_SENSITIVE and n != "Three"}
+    alternatives = [rf"(?i:{trie_regex(insensitive)})"]
+    if sensitive:
+        alternatives.append(trie_regex(sensitive))
+    if "Three" in names:
+        alternatives.append("Three" + _NOT_AFTER_THREE)
+    return re.compile(
+        rf"@(?i:{trie_regex(handle_set)})(?!\w)|(?<![\w@#&])(?:{'|'.join(alternatives)})(?![\w&-])"
+    )
 
 
 _TERMS_CACHE: dict[tuple[str, tuple[str, ...], tuple[str, ...]], ProviderTerms] = {}

@@ -242,7 +242,8 @@ class PostMaker:
 
     def make(self, intent: str) -> dict[str, str]:
         canonical, handle, us_side = self.choose_provider()
-        core = self.rng.choice(CORES[intent])
+        core_index = self.rng.randrange(len(CORES[intent]))
+        core = CORES[intent][core_index]
         if intent in ("complaint", "other") and self.rng.random() < 0.15:
             core = f"{core}. {self.rng.choice(CORES[intent])}"
         if self.rng.random() < 0.25:
@@ -251,7 +252,7 @@ class PostMaker:
         text = self.roughen(text, intent, us_side)
         text = self.decorate(text, intent)
         text = self.address(text, intent, canonical, handle, us_side)
-        return {"text": text.strip(), "intent": intent, "provider": handle}
+        return {"text": text.strip(), "intent": intent, "provider": handle, "template": f"{intent}-{core_index}"}
 
 
 def generate(size: int = DEFAULT_SIZE, seed: int = SEED) -> list[dict[str, str]]:

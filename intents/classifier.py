@@ -1,0 +1,168 @@
+"""The intent classifier the pipeline calls: intent, calibrated scores, entities, PII, flags.
+
+Everything is judged relative to the provider a post is addressed to: the
+normaliser turns that provider into ``@us`` before the text model sees it and
+the entity pass labels it PROVIDER rather than COMPETITOR.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from bot.domain import Classification, Intent, Span
+from intents.entities import extract_entities, first_name_from_display
+from intents.flags import LOW_CONFIDENCE, detect_flags
+from intents.model import LABELS, apply_temperature, load_model
+from intents.normalise import normalise
+from intents.providers import ProviderTerms, canonical_for_handle, provider_terms
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LOW_CONFIDENCE = 0.6
+_BATCH_SIZE = 2000
+
+
+def _load_pii() -> ModuleType | None:
+    """intents.pii is written separately; classify without PII until it exists."""
+    try:
+        return importlib.import_module("intents.pii")
+    except ModuleNotFoundError as exc:
+        if exc.name != "intents.pii":
+            raise
+        logger.warning("intents.pii is not available: classifications carry no PII spans")
+        return None
+
+
+class IntentClassifier:
+    """A loaded model plus the provider it answers for."""
+
+    version: str
+
+    def __init__(
+        self,
+        *,
+        nlp: object,
+        version: str,
+        temperature: float,
+        provider_names: Sequence[str] = (),
+        provider_handles: Sequence[str] = (),
+        low_confidence_threshold: float = DEFAULT_LOW_CONFIDENCE,
+    ) -> None:
+        self.nlp = nlp
+        self.version = version
+        self.temperature = temperature
+        self.provider_names = tuple(provider_names)
+        self.provider_handles = tuple(h.lstrip("@") for h in provider_handles)
+        self.low_confidence_threshold = low_confidence_threshold
+        pii = _load_pii()
+        self._find_pii: Callable[[str], list[Span]] | None = getattr(pii, "find_pii", None) if pii else None
+
+    @classmethod
+    def load(
+        cls,
+        model_dir: str | Path | None = None,
+        *,
+        provider_names: Sequence[str] = (),
+        provider_handles: Sequence[str] = (),
+        low_confidence_threshold: float = DEFAULT_LOW_CONFIDENCE,
+    ) -> IntentClassifier:
+        """Load ``model_dir`` (None or "": the model shipped in the package); ModelError if unusable."""
+        model = load_model(model_dir or None)
+        logger.info("loaded intent model %s (%s)", model.version, model.arch)
+        return cls(
+            nlp=model.nlp,
+            version=model.version,
+            temperature=model.temperature,
+            provider_names=provider_names,
+            provider_handles=provider_handles,
+            low_confidence_threshold=low_confidence_threshold,
+        )
+
+    def terms_for(self, provider: str | None) -> ProviderTerms:
+        """Our configured names/handles, or the network owning ``provider`` when it is someone else's."""
+        if provider:
+            handle = provider.lstrip("@")
+            ours = handle.lower() in {h.lower() for h in self.provider_handles}
+            if not ours and (canonical_for_handle(handle) or self.provider_handles):
+                return provider_terms(handle)
+        return provider_terms(provider, names=self.provider_names, handles=self.provider_handles)
+
+    def classify(self, text: str, *, provider: str | None = None, display_name: str = "") -> Classification:
+        result = self.classify_batch([text], provider=provider)[0]
+        first_name = first_name_from_display(display_name) if display_name else None
+        if first_name is None:
+            named = result.entity_texts("PERSON")
+            first_name = named[0] if named else None
+        if first_name is None:
+            return result
+        return Classification(
+            intent=result.intent,
+            scores=result.scores,
+            entities=result.entities,
+            pii=result.pii,
+            flags=result.flags,
+            model_version=result.model_version,
+            first_name=first_name,
+        )
+
+    def classify_batch(self, texts: Sequence[str], *, provider: str | None = None) -> list[Classification]:
+        terms = self.terms_for(provider)
+        matches = [list(terms.pattern.finditer(text)) for text in texts]
+        normalised = [normalise(text, terms, found) for text, found in zip(texts, matches, strict=True)]
+        docs = self.nlp.pipe(normalised, batch_size=_BATCH_SIZE)  # type: ignore[attr-defined]
+        results: list[Classification] = []
+        for text, found, doc in zip(texts, matches, docs, strict=True):
+            raw = [doc.cats.get(label, 0.0) for label in LABELS]
+            calibrated = apply_temperature(raw, self.temperature)
+            best = max(range(len(LABELS)), key=calibrated.__getitem__)
+            flags = detect_flags(text, set(doc.text.split()))
+            if calibrated[best] < self.low_confidence_threshold:
+                flags.add(LOW_CONFIDENCE)
+            entities = extract_entities(text, provider_terms=terms, provider_matches=found)
+            pii = tuple(self._find_pii(text)) if self._find_pii else ()
+            results.append(
+                Classification(
+                    intent=Intent(LABELS[best]),
+                    scores={label: round(p, 4) for label, p in zip(LABELS, calibrated, strict=True)},
+                    entities=tuple(entities),
+                    pii=pii,
+                    flags=frozenset(flags),
+                    model_version=self.version,
+                )
+            )
+        return results
+
+
+_CACHE: dict[tuple[str, tuple[str, ...], tuple[str, ...], float], IntentClassifier] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def get_classifier(settings: Settings) -> IntentClassifier:
+    """The process-wide classifier for these settings (loaded once; model_dir "" = shipped model)."""
+    handles = tuple(sorted(settings.our_handles))
+    key = (
+        settings.classifier.model_dir,
+        tuple(settings.provider.names),
+        handles,
+        settings.classifier.low_confidence_threshold,
+    )
+    with _CACHE_LOCK:
+        classifier = _CACHE.get(key)
+        if classifier is None:
+            classifier = IntentClassifier.load(
+                settings.classifier.model_dir or None,
+                provider_names=settings.provider.names,
+                provider_handles=handles,
+                low_confidence_threshold=settings.classifier.low_confidence_threshold,
+            )
+            _CACHE[key] = classifier
+        return classifier

@@ -1,0 +1,124 @@
+"""Cheap flags routing relies on: abusive, urgent, legal, question, non_english.
+
+Each is one precompiled regex (or a character count) because the classifier
+runs on every post and must stay fast; these are hints that send a post to a
+human, so a false positive costs a review, not a wrong reply.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+ABUSIVE = "abusive"
+URGENT = "urgent"
+LEGAL = "legal"
+QUESTION = "question"
+NON_ENGLISH = "non_english"
+LOW_CONFIDENCE = "low_confidence"
+
+# Words are matched as a set (one findall per post); stems and phrases by small regexes.
+_ABUSIVE_WORDS = _wordset(
+    "bastard bastards twat twats prick pricks dickhead dickheads arsehole arseholes asshole assholes moron "
+    "morons idiot idiots scum scumbags muppet muppets clown clowns tosser tossers bellend bellends stfu "
+    "bullshit dumbass retard retards wankers wanker shite bs"
+)
+_ABUSIVE_STEMS = re.compile(r"f+u+c+k|fck|f\*+k|sh[i1]t|wank|cunt|c\*+t|piss\s+off")
+_URGENT_WORDS = _wordset(
+    "vulnerable elderly disabled disability medical hospital carer oxygen pacemaker lifeline telecare "
+    "emergency 999 911 dying chemo chemotherapy pregnant dialysis safeguarding newborn suicidal"
+)
+_URGENT_PHRASES = re.compile(
+    r"(?:no|without)\s+(?:phone|internet|broadband|service|signal|landline|connection|wifi)\s+(?:for\s+)?"
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|many)\s+(?:days|weeks)|"
+    r"(?:\d+|two|three|four|five|six|seven|several)\s+(?:days|weeks)\s+(?:without|with\s+no)\s+"
+    r"(?:phone|internet|broadband|service|signal|landline|any\s+connection|wifi)|"
+    r"terminal(?:ly)?\s+ill|care\s+alarm|domestic\s+abuse"
+)
+_LEGAL_WORDS = _wordset(
+    "ombudsman ombudsmen ofcom solicitor solicitors lawyer lawyers attorney attorneys sue suing fcc cisas "
+    "bbb gdpr ico"
+)
+_LEGAL_PHRASES = re.compile(
+    r"small\s+claims|trading\s+standards|legal\s+action|to\s+court|court\s+action|citizens\s+advice|"
+    r"better\s+business\s+bureau|data\s+protection\s+act|section\s+75|county\s+court"
+)
+_QUESTION_START = re.compile(
+    r"^\s*(?:[@.]\S*\s+)*(?:(?:hi|hey|hello)[\s,!.]*)?(?:how|what|when|where|why|who|which|whats|can|could|"
+    r"would|will|is|are|am|do|does|did|should|any|anyone|has|have)\b",
+    re.IGNORECASE,
+)
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_LETTER = re.compile(r"[^\W\d_]")
+_WORDS = re.compile(r"[a-z0-9']+")
+_ENGLISH = _wordset(
+    "the a an and or to of in on for is it i you my me your with not no but this that be are was have has "
+    "do can just get got so at what when why how still from they we our please thanks all im i'm it's dont "
+    "been if out up about will would there any new phone"
+)
+_FOREIGN = _wordset(
+    "el la los las que de y en por para con es una un le les des est et pas pour avec une der die das und "
+    "ist nicht mit ich sie il di che per non sono una ho da em não uma com para mas bir ve ne için bu "
+    "hola gracias como mi tu su lo al del más muy bien estas"
+)
+
+
+_ABUSIVE_STEM_CUES = ("fuck", "fck", "f*", "shit", "sh1t", "wank", "cunt", "c*", "piss off", "fuuu", "ffs")
+_URGENT_CUES = ("day", "week", "ill", "abuse", "alarm")
+_LEGAL_CUES = ("claims", "standards", "legal", "court", "advice", "bureau", "protection", "section")
+_QUESTION_WORDS = frozenset(
+    ("how", "what", "when", "where", "why", "who", "which", "whats", "can", "could", "would", "will", "is", "are",
+     "am", "do", "does", "did", "should", "any", "anyone", "has", "have")
+)
+
+
+def detect_flags(text: str, words: set[str] | None = None) -> set[str]:
+    """All flags that apply to ``text`` (without low_confidence, which needs the scores).
+
+    ``words`` (lowercased tokens) can be passed in by a caller that has them
+    already, which saves the one regex pass this function would otherwise make.
+    """
+    flags: set[str] = set()
+    lower = text.lower()
+    word_list = _WORDS.findall(lower) if words is None else None
+    wordset = words if words is not None else set(word_list or ())
+    if not _ABUSIVE_WORDS.isdisjoint(wordset) or (
+        any(cue in lower for cue in _ABUSIVE_STEM_CUES) and _ABUSIVE_STEMS.search(lower)
+    ):
+        flags.add(ABUSIVE)
+    if not _URGENT_WORDS.isdisjoint(wordset) or "999" in text or "911" in text or (
+        any(cue in lower for cue in _URGENT_CUES) and _URGENT_PHRASES.search(lower)
+    ):
+        flags.add(URGENT)
+    if not _LEGAL_WORDS.isdisjoint(wordset) or (
+        any(cue in lower for cue in _LEGAL_CUES) and _LEGAL_PHRASES.search(lower)
+    ):
+        flags.add(LEGAL)
+    if "?" in text or (not _QUESTION_WORDS.isdisjoint(wordset) and _QUESTION_START.match(text)):
+        flags.add(QUESTION)
+    if _non_english(text, word_list if word_list is not None else lower.split()):
+        flags.add(NON_ENGLISH)
+    return flags
+
+
+def looks_non_english(text: str) -> bool:
+    return _non_english(text, _WORDS.findall(text.lower()))
+
+
+def _non_english(text: str, words: list[str]) -> bool:
+    """Mostly non-Latin letters, or several words and far more common foreign than English words."""
+    if not text.isascii():
+        letters = len(_LETTER.findall(text))
+        if letters >= 8 and len(_LATIN_LETTER.findall(text)) < 0.5 * letters:
+            return True
+    if len(words) < 5:
+        return False
+    foreign = sum(w in _FOREIGN for w in words)
+    if foreign < 2:
+        return False
+    english = sum(w in _ENGLISH for w in words)
+    return foreign > 2 * english

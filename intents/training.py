@@ -1,0 +1,164 @@
+"""`parley train`: corpus (+ staff-reviewed labels) -> trained, calibrated, versioned model.
+
+A fixed slice of the corpus (10%, chosen with the seed) is held out: the
+temperature is fitted on it and the summary is measured on it, so the numbers
+printed at the end are never on training data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from intents.evaluate import LabelledPost, read_labelled, score
+from intents.model import (
+    DEFAULT_EPOCHS,
+    DEFAULT_SEED,
+    LABELS,
+    Arch,
+    TrainedModel,
+    TrainingExample,
+    fit_temperature,
+    model_version,
+    predict_probabilities,
+    save_model,
+    train_pipeline,
+)
+from intents.normalise import normalise
+from intents.providers import provider_terms
+
+logger = logging.getLogger(__name__)
+
+CORPUS_PATH = Path(__file__).with_name("data") / "corpus.jsonl"
+HELD_OUT_FRACTION = 0.1
+
+
+def default_dev_path() -> Path | None:
+    """../shared/data/dev.jsonl next to the checkout (or the working directory), if present."""
+    for base in (Path(__file__).resolve().parents[2], Path.cwd().parent):
+        candidate = base / "shared" / "data" / "dev.jsonl"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+@dataclass
+class TrainingReport:
+    version: str
+    arch: str
+    output: Path
+    n_train: int
+    n_held_out: int
+    n_reviewed: int
+    temperature: float
+    held_out: dict[str, Any]
+    dev: dict[str, Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def load_reviewed_labels() -> list[LabelledPost]:
+    """Labels staff corrected in the console (bot.storage TrainingLabelRow)."""
+    from sqlmodel import Session, select
+
+    from bot.config import load_config
+    from bot.storage.engine import make_engine
+    from bot.storage.tables import TrainingLabelRow
+
+    settings = load_config()
+    engine = make_engine(settings.database.url, busy_timeout_ms=settings.database.busy_timeout_ms)
+    try:
+        with Session(engine) as session:
+            rows = session.exec(select(TrainingLabelRow).order_by(TrainingLabelRow.id)).all()  # type: ignore[arg-type]
+            handle = settings.provider.handles[0] if settings.provider.handles else None
+            return [
+                LabelledPost(text=row.text, intent=row.intent, provider=row.provider or handle)
+                for row in rows
+                if row.intent in LABELS
+            ]
+    finally:
+        engine.dispose()
+
+
+def split_held_out(rows: Sequence[LabelledPost], seed: int) -> tuple[list[LabelledPost], list[LabelledPost]]:
+    """Hold out whole templates (about 10% per intent), so the slice measures unseen phrasings.
+
+    Holding out random lines would test the model on near-copies of its
+    training lines, and a temperature fitted on that would be far too sharp.
+    The same seed always holds out the same lines.
+    """
+    rng = random.Random(seed)
+    train: list[LabelledPost] = []
+    held: list[LabelledPost] = []
+    for label in LABELS:
+        group_rows: dict[str, list[LabelledPost]] = {}
+        for index, row in enumerate(r for r in rows if r.intent == label):
+            group_rows.setdefault(row.group or f"line-{index}", []).append(row)
+        keys = sorted(group_rows)
+        rng.shuffle(keys)
+        cut = max(1, round(len(keys) * HELD_OUT_FRACTION)) if len(keys) > 1 else 0
+        for position, key in enumerate(keys):
+            (held if position < cut else train).extend(group_rows[key])
+    rng.shuffle(train)
+    return train, held
+
+
+def to_examples(rows: Sequence[LabelledPost]) -> list[TrainingExample]:
+    return [TrainingExample(normalise(r.text, provider_terms(r.provider)), r.intent) for r in rows]
+
+
+def evaluate_nlp(nlp: Any, rows: Sequence[LabelledPost], temperature: float = 1.0) -> dict[str, Any]:
+    probs = predict_probabilities(nlp, [e.text for e in to_examples(rows)])
+    predicted = [LABELS[max(range(len(LABELS)), key=p.__getitem__)] for p in probs]
+    return score([r.intent for r in rows], predicted)
+
+
+def train_model(
+    *,
+    output: Path,
+    arch: Arch = "bow",
+    corpus: Path = CORPUS_PATH,
+    include_reviewed: bool = False,
+    seed: int = DEFAULT_SEED,
+    epochs: int | None = None,
+    limit: int | None = None,
+    dev_path: Path | None = None,
+    progress: Callable[[int, int, float], None] | None = None,
+) -> TrainingReport:
+    """Train, calibrate, evaluate and save a model into ``output``."""
+    rows = read_labelled(corpus)
+    if limit:
+        rows = rows[:limit]
+    reviewed = load_reviewed_labels() if include_reviewed else []
+    train_rows, held_out = split_held_out(rows, seed)
+    train_rows = train_rows + reviewed
+    digest = hashlib.sha256(corpus.read_bytes()).hexdigest()
+    reviewed_digest = hashlib.sha256(
+        json.dumps([(r.text, r.intent, r.provider) for r in reviewed]).encode()
+    ).hexdigest()
+    config = {"arch": arch, "seed": seed, "epochs": epochs or DEFAULT_EPOCHS[arch], "limit": limit,
+              "reviewed": reviewed_digest if reviewed else None}
+    version = model_version(digest, config)
+    logger.info("training %s on %d examples (%d reviewed), holding out %d", version, len(train_rows),
+                len(reviewed), len(held_out))
+    nlp = train_pipeline(to_examples(train_rows), arch=arch, epochs=epochs, seed=seed, progress=progress)
+    held_probs = predict_probabilities(nlp, [e.text for e in to_examples(held_out)])
+    temperature = fit_temperature(held_probs, [LABELS.index(r.intent) for r in held_out])
+    held_report = evaluate_nlp(nlp, held_out)
+    dev_report = None
+    dev_file = dev_path or default_dev_path()
+    if dev_file is not None:
+        dev_report = evaluate_nlp(nlp, read_labelled(dev_file))
+    meta = {"trained_at": datetime.now(UTC).isoformat(timespec="seconds"), "corpus_sha256": digest,
+            "config": config, "n_train": len(train_rows), "n_held_out": len(held_out),
+            "held_out_macro_f1": held_report["macro_f1"]}
+    save_model(TrainedModel(nlp=nlp, version=version, temperature=temperature, arch=arch, meta=meta), output)
+    return TrainingReport(version=version, arch=arch, output=output, n_train=len(train_rows),
+                          n_held_out=len(held_out), n_reviewed=len(reviewed), temperature=temperature,
+                          held_out=held_report, dev=dev_report)
