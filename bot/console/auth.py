@@ -137,7 +137,9 @@ def list_users(*, session: Session) -> list[ConsoleUserRow]:
 
 
 def get_active_user(*, session: Session, username: str) -> ConsoleUserRow | None:
-    row = session.exec(select(ConsoleUserRow).where(ConsoleUserRow.username == username)).first()
+    row = session.exec(
+        select(ConsoleUserRow).where(func.lower(ConsoleUserRow.username) == username.lower())
+    ).first()
     return row if row is not None and row.active else None
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import re
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -17,20 +15,11 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.domain import GuardVerdict
+from replies.compose import mastodon_length, x_weighted_length
 
 logger = logging.getLogger(__name__)
 
 X_LIMIT = 280
-URL_WEIGHT = 23
-URL_PATTERN = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
-# twitter-text v3: these ranges weigh 1, everything else 2 (CJK, emoji ...).
-_LIGHT_RANGES: tuple[tuple[int, int], ...] = (
-    (0x0000, 0x10FF),
-    (0x2000, 0x200D),
-    (0x2010, 0x201F),
-    (0x2032, 0x2037),
-)
-_JOINERS = {0x200D, 0xFE0E, 0xFE0F}
 GUARD_MISSING = "the reply guard (replies.guard) is not installed, so nothing can be approved"
 
 
@@ -51,55 +40,9 @@ def check_text(text: str, *, customer_text: str | None) -> GuardVerdict:
     return GuardVerdict(allowed=bool(verdict.allowed), reasons=tuple(str(r) for r in verdict.reasons))
 
 
-def _is_emoji(codepoint: int) -> bool:
-    return 0x1F000 <= codepoint <= 0x1FAFF or 0x2600 <= codepoint <= 0x27BF
-
-
-def x_weighted_length(text: str) -> int:
-    """X's weighted length: URLs count 23, Latin 1, CJK and emoji 2 (twitter-text v3 rules)."""
-    text = unicodedata.normalize("NFC", text)
-    total = 0
-    position = 0
-    for match in URL_PATTERN.finditer(text):
-        total += _weigh(text[position : match.start()]) + URL_WEIGHT
-        position = match.end()
-    return total + _weigh(text[position:])
-
-
-def _weigh(text: str) -> int:
-    """Weigh plain text; an emoji sequence (ZWJ, variation selectors, skin tones) counts once."""
-    total = 0
-    in_emoji = False
-    after_joiner = False
-    for char in text:
-        codepoint = ord(char)
-        if in_emoji and (codepoint in _JOINERS or 0x1F3FB <= codepoint <= 0x1F3FF):
-            after_joiner = after_joiner or codepoint == 0x200D
-            continue
-        if in_emoji and after_joiner and _is_emoji(codepoint):
-            after_joiner = False
-            continue
-        after_joiner = False
-        in_emoji = _is_emoji(codepoint)
-        light = any(low <= codepoint <= high for low, high in _LIGHT_RANGES)
-        total += 1 if light and not in_emoji else 2
-    return total
-
-
-def mastodon_length(text: str) -> int:
-    """Mastodon counts characters, every URL as 23, and a remote mention by its local part."""
-    text = URL_PATTERN.sub("x" * URL_WEIGHT, text)
-    text = re.sub(r"@(\w+)@[\w.-]+\w", r"@\1", text)
-    return len(text)
-
-
 def reply_length(text: str, *, platform: str) -> int:
-    """Length as the network counts it; replies.compose's function wins when it exists."""
-    if platform == "x":
-        shared = _optional("replies.compose", "x_weighted_length") or x_weighted_length
-    else:
-        shared = _optional("replies.compose", "mastodon_length") or mastodon_length
-    return int(shared(text))
+    """Length as the network counts it (replies.compose owns the counting rules)."""
+    return x_weighted_length(text) if platform == "x" else mastodon_length(text)
 
 
 def char_limit(settings: Settings, *, platform: str, account: str) -> int:

@@ -5,26 +5,26 @@
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
   var csrf = csrfMeta ? csrfMeta.getAttribute("content") : "";
 
-  // --- length as the network counts it (mirrors replies.compose) ---------------------------
-  var URL_RE = /(?:https?:\/\/|www\.)[^\s<>"']+/gi;
+  // --- length as the network counts it: mirrors replies.compose (a browser test compares them) --
+  var URL_RE = /(?:https?:\/\/|www\.)[^\s<>]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|uk|io|co|social)(?:\/[^\s<>]*)?\b/gi;
+  var EMOJI_RE = /(?:[\u{1F1E6}-\u{1F1FF}]{2}|[\u{1F000}-\u{1FAFF}\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF][\uFE0F\u{1F3FB}-\u{1F3FF}]*(?:\u200D[\u{1F000}-\u{1FAFF}\u2600-\u27BF\u2640\u2642][\uFE0F\u{1F3FB}-\u{1F3FF}]*)*)/gu;
+  var MENTION_RE = /(^|[^\w@])@([A-Za-z0-9_]+)(?:@[A-Za-z0-9.-]+\.[A-Za-z]+)?/g;
   var LIGHT = [[0x0000, 0x10ff], [0x2000, 0x200d], [0x2010, 0x201f], [0x2032, 0x2037]];
-  function isEmoji(cp) { return (cp >= 0x1f000 && cp <= 0x1faff) || (cp >= 0x2600 && cp <= 0x27bf); }
-  function isJoiner(cp) { return cp === 0x200d || cp === 0xfe0e || cp === 0xfe0f || (cp >= 0x1f3fb && cp <= 0x1f3ff); }
-  function weigh(text) {
-    var total = 0, inEmoji = false, afterZwj = false;
-    for (var ch of text) {
-      var cp = ch.codePointAt(0);
-      if (inEmoji && isJoiner(cp)) { afterZwj = afterZwj || cp === 0x200d; continue; }
-      if (inEmoji && afterZwj && isEmoji(cp)) { afterZwj = false; continue; }
-      afterZwj = false;
-      inEmoji = isEmoji(cp);
-      var light = LIGHT.some(function (r) { return cp >= r[0] && cp <= r[1]; });
-      total += light && !inEmoji ? 1 : 2;
-    }
-    return total;
+  function charWeight(ch) {
+    var cp = ch.codePointAt(0);
+    return LIGHT.some(function (r) { return cp >= r[0] && cp <= r[1]; }) ? 1 : 2;
   }
-  function xLength(text) {
-    text = text.normalize("NFC");
+  function plainWeight(text) {
+    var total = 0, pos = 0, m;
+    function chars(s) { var n = 0; for (var ch of s) n += charWeight(ch); return n; }
+    EMOJI_RE.lastIndex = 0;
+    while ((m = EMOJI_RE.exec(text)) !== null) {
+      total += chars(text.slice(pos, m.index)) + 2;
+      pos = m.index + m[0].length;
+    }
+    return total + chars(text.slice(pos));
+  }
+  function byUrls(text, weigh) {
     var total = 0, pos = 0, m;
     URL_RE.lastIndex = 0;
     while ((m = URL_RE.exec(text)) !== null) {
@@ -33,9 +33,10 @@
     }
     return total + weigh(text.slice(pos));
   }
+  function xLength(text) { return byUrls(text.normalize("NFC"), plainWeight); }
   function mastodonLength(text) {
-    text = text.replace(/(^|[^\w@])@(\w+)@[\w.-]+\.[A-Za-z]+/g, "$1@$2").replace(URL_RE, "x".repeat(23));
-    return Array.from(text).length;
+    text = text.replace(MENTION_RE, "$1@$2");
+    return byUrls(text, function (s) { return Array.from(s).length; });
   }
   window.parleyLength = function (text, platform) { return platform === "x" ? xLength(text) : mastodonLength(text); };
 

@@ -107,3 +107,29 @@ def test_admin_pages_are_for_admins(client_for: Callable[[str], TestClient]) -> 
     refused = reviewer.post("/admin/users", data={"csrf_token": csrf_of(reviewer), "username": "eve",
                                                   "password": "a long secret!", "role": "admin"})
     assert refused.status_code == 403
+
+
+def test_every_route_but_login_health_and_static_needs_a_session(app: FastAPI, seeded: Seeded) -> None:
+    from fastapi.routing import APIRoute
+
+    client = TestClient(app)
+    open_paths = {"/login", "/health"}
+    checked = 0
+    routes = []
+    for entry in app.routes:  # included routers are kept as wrappers around the original router
+        routes.extend(getattr(getattr(entry, "original_router", None), "routes", [entry]))
+    for route in routes:
+        if not isinstance(route, APIRoute) or route.path in open_paths:
+            continue
+        path = route.path.replace("{draft_id}", str(seeded.drafts["renewal"])).replace("{username}", "sam")
+        for method in route.methods:
+            response = client.request(method, path, follow_redirects=False)
+            assert response.status_code in (303, 401), (method, path, response.status_code)
+            if response.status_code == 303:
+                assert response.headers["location"].startswith("/login")
+            checked += 1
+    assert checked >= 25
+
+
+def test_usernames_are_not_case_sensitive_at_sign_in(app: FastAPI, seeded: Seeded) -> None:
+    assert login(TestClient(app), "SAM").status_code == 303

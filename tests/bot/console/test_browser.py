@@ -14,6 +14,7 @@ from bot.config import Settings, parse_config
 from bot.platforms.x_sandbox import XSandbox
 from bot.publishing import publish_due
 from bot.runtime import Runtime
+from replies.compose import mastodon_length, x_weighted_length
 from bot.storage.engine import make_engine, session_scope
 from bot.storage.schema import import_all_tables
 from bot.storage.tables import OutboxRow
@@ -23,6 +24,11 @@ from tests.bot.console.seeding import PASSWORD, Seeded, add_post, add_staff, see
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (apt-get install chromium)"),
+]
+LENGTH_SAMPLES = [
+    "plain words", "日本語のテキスト", "thumbs 👍🏽 up", "family 👨‍👩‍👧 day", "see https://example.com/a?b=1 now",
+    "café au lait", "@bob@example.social hello", "www.parley.example/help ok", "€ £ and — dashes",
+    "flag 🇬🇧 and ❤️ heart", "parley.co.uk/deals and example.com", "한국어 and العربية",
 ]
 ASKS_FOR_ACCOUNT = "Hi Tom, please DM us your account number and we'll check the renewal price."
 
@@ -76,6 +82,10 @@ def test_a_refused_edit_shows_live_and_on_submit(
         expect(status).to_contain_text("account number")  # before submitting
         expect(editor).to_have_attribute("aria-invalid", "true")
         expect(page.locator("#reply-count [data-count]")).to_have_text(str(len(ASKS_FOR_ACCOUNT)))
+        for sample in LENGTH_SAMPLES:  # the live count agrees with the server's count
+            for platform, count in (("x", x_weighted_length), ("mastodon", mastodon_length)):
+                shown = page.evaluate("([t, p]) => window.parleyLength(t, p)", [sample, platform])
+                assert shown == count(sample), (sample, platform)
         page.get_by_role("button", name="Approve and send").click()
         alert = page.get_by_role("alert")
         expect(alert).to_contain_text("Not sent.")
