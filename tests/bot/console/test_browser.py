@@ -14,10 +14,10 @@ from bot.config import Settings, parse_config
 from bot.platforms.x_sandbox import XSandbox
 from bot.publishing import publish_due
 from bot.runtime import Runtime
-from replies.compose import mastodon_length, x_weighted_length
 from bot.storage.engine import make_engine, session_scope
 from bot.storage.schema import import_all_tables
 from bot.storage.tables import OutboxRow
+from replies.compose import mastodon_length, x_weighted_length
 from tests.bot.console.live import CHROMIUM, chromium, running_console, sign_in
 from tests.bot.console.seeding import PASSWORD, Seeded, add_post, add_staff, seed_queue
 
