@@ -17,28 +17,17 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
-import bot.storage.tables  # noqa: F401  (registers the tables)
 from bot.storage.engine import make_engine, normalise_url
+from bot.storage.schema import import_all_tables
 
 PG_ENV = "PARLEY_TEST_DATABASE_URL"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
-def _all_tables_imported() -> None:
-    """Import every module that declares tables, so create_all makes them all."""
-    import importlib
-
-    for name in ("bot.storage.tables", "bot.storage.customers", "bot.console.auth_tables"):
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError:
-            pass
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database URL: a SQLite file, or a private PostgreSQL schema."""
-    _all_tables_imported()
+    import_all_tables()
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'parley.db'}"
         return
