@@ -1,0 +1,111 @@
+"""The classify / eval / train / bench commands, through the real `parley` Typer app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot import cli
+
+cli._register_all()
+runner = CliRunner()
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(cli.app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_classify_json() -> None:
+    code, out, _ = _run("classify", "--json", "--provider", "ThreeUK", "no signal in M14 5QT for 3 days",
+                        "leaving you for @O2 because of the price")
+    assert code == 0
+    items = json.loads(out)
+    assert [i["intent"] for i in items] == ["complaint", "renewal"]
+    assert {"label": "POSTCODE", "start": 13, "end": 20, "text": "M14 5QT"} in items[0]["entities"]
+    assert items[1]["model_version"].startswith("intent-")
+
+
+def test_classify_table() -> None:
+    code, out, _ = _run("classify", "my contract ends next week, any loyalty deals?")
+    assert code == 0
+    assert "renewal" in out and "DATE='next week'" in out
+
+
+def test_eval_json_on_a_small_file(tmp_path: Path) -> None:
+    data = tmp_path / "small.jsonl"
+    lines = [
+        {"text": "my broadband has been down for a week", "intent": "complaint", "provider": "BTCare"},
+        {"text": "out of contract, what can you offer me to stay?", "intent": "renewal"},
+        {"text": "is full fibre available at LS6 2AB? would switch from Sky", "intent": "new_customer"},
+        {"text": "thanks, all sorted now", "intent": "other", "provider": "EE"},
+    ]
+    data.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    code, out, _ = _run("eval", "--data", str(data), "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert set(report) >= {"macro_f1", "accuracy", "per_intent", "confusion", "model_version"}
+    assert report["n"] == 4
+    assert sum(sum(row.values()) for row in report["confusion"].values()) == 4
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"text": "ok", "intent": "complaint"}\n{"text": broken\n', "bad.jsonl:2: not valid JSON"),
+        ('{"text": "ok", "intent": "angry"}\n', "bad.jsonl:1: 'intent' must be one of"),
+        ('["a list"]\n', "bad.jsonl:1: expected a JSON object"),
+        ('{"intent": "other"}\n', "bad.jsonl:1: 'text' must be a non-empty string"),
+    ],
+)
+def test_eval_malformed_file_is_a_clear_error(tmp_path: Path, content: str, message: str) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(content, encoding="utf-8")
+    code, _, err = _run("eval", "--data", str(bad))
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_eval_missing_file(tmp_path: Path) -> None:
+    code, _, err = _run("eval", "--data", str(tmp_path / "none.jsonl"))
+    assert code == 2 and "no such file" in err
+
+
+def test_train_tiny_model_end_to_end(tmp_path: Path) -> None:
+    output = tmp_path / "model"
+    code, out, err = _run("train", "--output", str(output), "--limit", "400", "--epochs", "1",
+                          "--dev", str(Path(__file__).with_name("tiny_eval.jsonl")))
+    assert code == 0, err
+    assert "epoch 1/1" in out and "held-out corpus slice" in out and "dev set" in out
+    meta = json.loads((output / "parley.json").read_text(encoding="utf-8"))
+    assert meta["version"].startswith("intent-") and meta["temperature"] > 0
+    code, out, _ = _run("classify", "--json", "--model-dir", str(output), "no signal again")
+    assert code == 0 and json.loads(out)[0]["model_version"] == meta["version"]
+
+
+def test_train_rejects_unknown_arch() -> None:
+    code, _, err = _run("train", "--arch", "transformer")
+    assert code == 2 and "--arch" in err
+
+
+def test_bench_json() -> None:
+    code, out, _ = _run("bench", "--json", "--n", "300")
+    assert code == 0
+    results = json.loads(out)["classifier"]
+    assert results["batch_per_second"] > 0 and results["single_per_second"] > 0
+    assert results["max_rss_mb"] > 0 and results["model_load_seconds"] > 0
+
+
+def test_eval_on_dev_reaches_the_targets(shared_dir: Path) -> None:
+    code, out, err = _run("eval", "--data", str(shared_dir / "data" / "dev.jsonl"), "--json", "--baselines")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["macro_f1"] >= 0.70
+    assert report["per_intent"]["renewal"]["f1"] >= 0.75
+    assert report["per_intent"]["complaint"]["f1"] >= 0.75
+    for baseline in report["baselines"].values():
+        assert report["macro_f1"] > baseline["macro_f1"]
