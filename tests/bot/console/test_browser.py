@@ -124,16 +124,20 @@ def test_approving_in_the_browser_posts_one_reply_to_the_sandbox(
             ria_page.get_by_role("button", name="Approve and send").click()
             expect(sam_page.get_by_role("status")).to_contain_text("Approved")
             expect(ria_page.get_by_role("alert")).to_contain_text("Already approved by sam")
+            assert outbox_count(live_engine) == 1
+            runtime = Runtime.from_settings(settings)
+            try:
+                result = publish_due(runtime=runtime)
+                assert result.sent == 1, result
+                publish_due(runtime=runtime)  # nothing left to post: still one reply
+            finally:
+                runtime.close()
+            replies = sandbox.replies_to(post_id)
+            assert len(replies) == 1
+            assert "thanks for staying with us" in replies[0]["text"]
+            ria_page.goto(f"{base_url}/drafts/{draft_id}")  # the second reviewer sees who handled it
+            expect(ria_page.locator(".decided")).to_contain_text("By sam")
+            expect(ria_page.locator(".decided")).to_contain_text(f"posted as {replies[0]['id']}")
+            expect(ria_page.locator(".thread .reply")).to_contain_text("thanks for staying with us")
             first.close()
             second.close()
-        assert outbox_count(live_engine) == 1
-        runtime = Runtime.from_settings(settings)
-        try:
-            result = publish_due(runtime=runtime)
-            assert result.sent == 1, result
-            publish_due(runtime=runtime)
-        finally:
-            runtime.close()
-        replies = sandbox.replies_to(post_id)
-        assert len(replies) == 1
-        assert "thanks for staying with us" in replies[0]["text"]
