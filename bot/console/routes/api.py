@@ -17,9 +17,9 @@ from sqlmodel import Session
 
 from bot.console import policy, review
 from bot.console.deps import ApiUserDep, SessionDep, StateDep, UserDep
-from bot.console.queries import QueueFilters, intent_counts, list_queue
+from bot.console.queries import QueueItem, intent_counts, list_queue
 from bot.console.routes.pages import parse_id, queue_filters
-from bot.errors import PolicyViolation
+from bot.errors import NotFound, PolicyViolation
 from bot.storage.engine import session_scope
 from bot.storage.tables import MentionRow
 
@@ -135,8 +135,6 @@ def api_conversation(_user: UserDep, state: StateDep, session: SessionDep, draft
     view = review.conversation_view(
         session=session, draft_id=parse_id(draft_id), sla_minutes=state.settings.console.sla_minutes
     )
-    from bot.console.queries import QueueItem
-
     item = QueueItem(
         draft=view.draft, mention=view.mention, author=view.author, intent=view.intent,
         confidence=view.classification.confidence if view.classification else None,
@@ -162,8 +160,6 @@ def _limit_for(state: StateDep, session: Session, draft_id: int) -> tuple[int, M
     draft = review.get_draft(session=session, draft_id=draft_id)
     mention = session.get(MentionRow, draft.mention_id)
     if mention is None:
-        from bot.errors import NotFound
-
         raise NotFound("the post this draft answers is missing")
     return policy.char_limit(state.settings, platform=mention.platform, account=mention.account), mention
 
@@ -236,5 +232,3 @@ def api_guard_check(_user: ApiUserDep, state: StateDep, session: SessionDep, bod
         reasons.append(f"too long for {platform}: {length} of {limit} characters")
     return GuardCheckOut(allowed=verdict.allowed and not reasons, reasons=reasons, length=length, limit=limit)
 
-
-__all__ = ["QueueFilters", "router"]
