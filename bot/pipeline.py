@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
+from bot.config import AccountSettings, Settings
 from bot.domain import (
     Author,
     Classification,
@@ -23,6 +24,7 @@ from bot.domain import (
     Mention,
     Platform,
     Route,
+    Span,
     Visibility,
 )
 from bot.errors import ParleyError, PlatformError
@@ -115,13 +117,13 @@ class Pipeline:
                 return
             conversation, previous_intent, is_follow_up = self._conversation(session, row, author)
             mention = _to_mention(row, author)
+            account = _account(settings, row.account)
             classification = self.classifier.classify(
-                row.text, provider=_provider_handle(settings, row.account), display_name=author.display_name
+                row.text, provider=account.handle if account else None, display_name=author.display_name
             )
             customer = self._match_customer(session, row, author, classification)
             from replies.engine import ReplyContext
 
-            account = settings.account(row.account) if _has_account(settings, row.account) else None
             decision, drafted = self.replies.decide(
                 ReplyContext(
                     mention=mention,
@@ -224,11 +226,11 @@ class Pipeline:
         return existing, previous, is_follow_up
 
     def _root_from_platform(self, row: MentionRow) -> str | None:
-        settings = self.runtime.settings
-        if not row.in_reply_to_id or not _has_account(settings, row.account):
+        account = _account(self.runtime.settings, row.account)
+        if not row.in_reply_to_id or account is None:
             return None
         try:
-            return self.runtime.connector(settings.account(row.account)).conversation_root(row.in_reply_to_id)
+            return self.runtime.connector(account).conversation_root(row.in_reply_to_id)
         except PlatformError as exc:
             logger.info("could not fetch the thread of %s: %s", row.external_id, exc)
             return None
@@ -247,15 +249,8 @@ class Pipeline:
         )
 
 
-def _has_account(settings: object, name: str) -> bool:
-    return any(a.name == name for a in getattr(settings, "accounts", []))
-
-
-def _provider_handle(settings: object, account_name: str) -> str | None:
-    for account in getattr(settings, "accounts", []):
-        if account.name == account_name:
-            return str(account.handle)
-    return None
+def _account(settings: Settings, name: str) -> AccountSettings | None:
+    return next((a for a in settings.accounts if a.name == name), None)
 
 
 def _priority(intent: Intent, classification: Classification) -> int:
@@ -292,11 +287,8 @@ def _to_mention(row: MentionRow, author: AuthorRow) -> Mention:
 
 
 def _classification_row(mention_id: int, c: Classification) -> ClassificationRow:
-    def spans(items: tuple[object, ...]) -> list[dict[str, object]]:
-        return [
-            {"label": s.label, "start": s.start, "end": s.end, "text": s.text}  # type: ignore[attr-defined]
-            for s in items
-        ]
+    def spans(items: tuple[Span, ...]) -> list[dict[str, object]]:
+        return [{"label": s.label, "start": s.start, "end": s.end, "text": s.text} for s in items]
 
     return ClassificationRow(
         mention_id=mention_id,
