@@ -18,7 +18,19 @@ from pathlib import Path
 
 from intents.data.phrases_a import COMPLAINT, RENEWAL
 from intents.data.phrases_b import EMOJI, GREETINGS, HASHTAGS, NEUTRAL_TAILS, NEW_CUSTOMER, OTHER, TAILS
-from intents.data.phrases_c import COMPLAINT_LONG, CONTEXT, NEW_CUSTOMER_LONG, OTHER_LONG, RENEWAL_LONG
+from intents.data.phrases_c import (
+    COMPLAINT_LONG,
+    COMPLAINT_MORE,
+    COMPLAINT_THIRD_PERSON,
+    CONTEXT,
+    NEW_CUSTOMER_LONG,
+    OTHER_LONG,
+    OTHER_MORE,
+    OTHER_NEUTRAL,
+    RENEWAL_LONG,
+    RENEWAL_MORE,
+)
+from intents.data.phrases_d import COMPOSE, PROMO_TAILS, PROMOS, WORDS
 from intents.providers import KNOWN_PROVIDERS
 
 SEED = 20261122
@@ -26,12 +38,14 @@ DEFAULT_SIZE = 9000
 CORPUS_PATH = Path(__file__).with_name("corpus.jsonl")
 
 CORES: dict[str, list[str]] = {
-    "complaint": COMPLAINT + COMPLAINT_LONG,
-    "renewal": RENEWAL + RENEWAL_LONG,
+    "complaint": COMPLAINT + COMPLAINT_LONG + COMPLAINT_MORE + COMPLAINT_THIRD_PERSON,
+    "renewal": RENEWAL + RENEWAL_LONG + RENEWAL_MORE,
     "new_customer": NEW_CUSTOMER + NEW_CUSTOMER_LONG,
-    "other": OTHER + OTHER_LONG,
+    "other": OTHER + OTHER_LONG + OTHER_MORE + OTHER_NEUTRAL,
 }
-MIX = {"complaint": 0.38, "other": 0.30, "renewal": 0.18, "new_customer": 0.14}
+MIX = {"complaint": 0.40, "other": 0.30, "renewal": 0.18, "new_customer": 0.12}
+COMPOSED_SHARE = 0.45
+JOINERS = [". ", ", ", " and ", " - ", "... ", "\n", ". ", "! "]
 # (no leading mentions, our handle first, a reply thread with other handles first)
 LEADS = {
     "complaint": (0.22, 0.55, 0.23),
@@ -154,6 +168,8 @@ class PostMaker:
             "gb": lambda: rng.choice(GB),
             "name": lambda: rng.choice(NAMES),
         }
+        for slot, words in WORDS.items():
+            fillers[slot] = lambda words=words: rng.choice(words)  # type: ignore[misc]
         return SLOT.sub(lambda m: fillers[m.group(1)](), template)
 
     def user_handle(self) -> str:
@@ -240,11 +256,46 @@ class PostMaker:
             return f"{ours} {text}"
         return text
 
+    def compose(self, intent: str) -> tuple[str, str]:
+        """A post glued from fragments: situation, point and ask, in a plausible order."""
+        rng = self.rng
+        parts = COMPOSE[intent]
+        if intent == "other" and rng.random() < 0.15:
+            promo = rng.choice(PROMOS)
+            return f"{promo} {rng.choice(PROMO_TAILS)}", f"other-promo-{promo[:20]}"
+        if intent == "other":
+            pieces = [rng.choice(parts["statement"])]
+            if rng.random() < 0.5:
+                pieces.insert(0, rng.choice(parts["reaction"]))
+            if rng.random() < 0.25:
+                pieces.append(rng.choice(parts["statement"]))
+        elif intent == "new_customer" and rng.random() < 0.2:
+            pieces = [rng.choice(parts["blocked"]),
+                      rng.choice(["i just want to join", "trying to switch to you", "want to sign up",
+                                  "can you help me get started", rng.choice(parts["ask"])])]
+        else:
+            pieces = [rng.choice(parts["situation"])]
+            if "feeling" in parts and rng.random() < 0.7:
+                pieces.append(rng.choice(parts["feeling"]))
+            if rng.random() < 0.6:
+                pieces.append(rng.choice(parts["ask"]))
+            if rng.random() < 0.25:
+                rng.shuffle(pieces)
+        text = pieces[0]
+        for piece in pieces[1:]:
+            text += rng.choice(JOINERS) + piece
+        return text, f"{intent}-c-{pieces[0][:24]}"
+
     def make(self, intent: str) -> dict[str, str]:
         canonical, handle, us_side = self.choose_provider()
-        core_index = self.rng.randrange(len(CORES[intent]))
-        core = CORES[intent][core_index]
-        if intent in ("complaint", "other") and self.rng.random() < 0.15:
+        if self.rng.random() < COMPOSED_SHARE:
+            core_index = -1
+            core, group = self.compose(intent)
+        else:
+            core_index = self.rng.randrange(len(CORES[intent]))
+            core = CORES[intent][core_index]
+            group = f"{intent}-{core_index}"
+        if core_index >= 0 and intent in ("complaint", "other") and self.rng.random() < 0.15:
             core = f"{core}. {self.rng.choice(CORES[intent])}"
         if self.rng.random() < 0.25:
             core = f"{self.rng.choice(CONTEXT)}{self.rng.choice([', ', '. ', ' - ', '... '])}{core}"
@@ -252,7 +303,7 @@ class PostMaker:
         text = self.roughen(text, intent, us_side)
         text = self.decorate(text, intent)
         text = self.address(text, intent, canonical, handle, us_side)
-        return {"text": text.strip(), "intent": intent, "provider": handle, "template": f"{intent}-{core_index}"}
+        return {"text": text.strip(), "intent": intent, "provider": handle, "template": group}
 
 
 def generate(size: int = DEFAULT_SIZE, seed: int = SEED) -> list[dict[str, str]]:
