@@ -17,8 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from sqlalchemy import text, update
+from sqlalchemy.engine import Connection, CursorResult, Engine
+from sqlmodel import col
 
 from bot.config import AccountSettings
 from bot.errors import AuthFailed, MalformedPayload, PlatformError, RateLimited, Transient
@@ -27,6 +28,7 @@ from bot.runtime import Runtime
 from bot.storage import session_scope
 from bot.storage.engine import is_sqlite
 from bot.storage.repo import audit, get_cursor, record_poll_outcome, save_mentions
+from bot.storage.tables import PollCursorRow
 
 logger = logging.getLogger(__name__)
 
@@ -174,11 +176,29 @@ def _record_failure(
                       retry_at=retry_at)
 
 
-def resume_account(runtime: Runtime, account: AccountSettings, *, actor: str) -> None:
-    """Un-pause an account after an operator fixed its credentials."""
-    with session_scope(runtime.engine) as session:
-        row = get_cursor(session=session, account=account.name, platform=account.platform)
-        row.paused = False
-        row.paused_reason = None
-        session.add(row)
-        audit(session=session, actor=actor, action="account_resumed", subject=account.name)
+def resume_account(engine: Engine, account_name: str, *, actor: str) -> bool:
+    """Un-pause an account after an operator fixed its credentials; False if it was not paused.
+
+    The un-pause is one conditional UPDATE, so when two people press "Resume"
+    at once exactly one of them resumes it and is written to the audit log.
+    The account's poll job keeps running while paused (it skips), so polling
+    starts again on its next tick.
+    """
+    with session_scope(engine) as session:
+        row = session.get(PollCursorRow, account_name)
+        if row is None or not row.paused:
+            return False
+        reason = row.paused_reason or ""
+        result = session.execute(
+            update(PollCursorRow)
+            .where(col(PollCursorRow.account) == account_name, col(PollCursorRow.paused).is_(True))
+            .values(paused=False, paused_reason=None)
+            .execution_options(synchronize_session=False)
+        )
+        assert isinstance(result, CursorResult)
+        if result.rowcount != 1:
+            return False
+        audit(session=session, actor=actor, action="account_resumed", subject=account_name,
+              detail=f"was paused: {reason}" if reason else "")
+    logger.info("polling %s resumed by %s", account_name, actor)
+    return True

@@ -142,7 +142,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app(settings: Settings, engine: Engine) -> FastAPI:
     """Build the console for ``settings`` on ``engine`` (used by `parley serve`, `run` and `demo`)."""
-    from bot.console.routes import admin, api, auth_pages, pages
+    from bot.console.routes import accounts, admin, api, auth_pages, pages
 
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     filters.install(templates.env)
@@ -168,6 +168,8 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app.include_router(auth_pages.router)
     app.include_router(pages.router)
     app.include_router(admin.router)
+    app.include_router(accounts.router)
     app.include_router(api.router)
+    app.include_router(accounts.api_router)
     _install_error_handlers(app)
     return app

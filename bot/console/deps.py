@@ -141,3 +141,13 @@ def admin_form(user: FormUserDep) -> StaffUser:
 
 
 AdminFormDep = Annotated[StaffUser, Depends(admin_form)]
+
+
+def api_admin(user: ApiUserDep) -> StaffUser:
+    """An admin, after checking the X-CSRF-Token header."""
+    if not user.is_admin:
+        raise Forbidden("only admins may do this")
+    return user
+
+
+ApiAdminDep = Annotated[StaffUser, Depends(api_admin)]

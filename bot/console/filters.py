@@ -46,6 +46,14 @@ def age(moment: datetime | None) -> str:
     return "—" if moment is None else format_duration(utcnow() - moment)
 
 
+def ago(moment: datetime | None) -> str:
+    """'just now', '3 min ago', '2 h 05 min ago'."""
+    if moment is None:
+        return "never"
+    seconds = (utcnow() - moment).total_seconds()
+    return "just now" if seconds < 60 else f"{format_duration(seconds)} ago"
+
+
 def iso(moment: datetime | None) -> str:
     return "" if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -87,12 +95,18 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
 
+def thousands(value: int | None) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
 def install(env: Environment) -> None:
     env.filters["time"] = format_time
     env.filters["duration"] = format_duration
     env.filters["age"] = age
     env.filters["iso"] = iso
+    env.filters["ago"] = ago
     env.filters["highlight"] = highlight
     env.filters["percent"] = percent
+    env.filters["thousands"] = thousands
     env.globals["intents"] = ("complaint", "renewal", "new_customer", "other")
     env.globals["platforms"] = ("x", "mastodon")

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, func, select
 
 from bot.console import charts, policy, review, stats
+from bot.console.accounts import paused_accounts
 from bot.console.deps import FormUserDep, SessionDep, StateDep, UserDep, render
 from bot.console.queries import STATUS_CHOICES, QueueFilters, intent_counts, list_queue
 from bot.errors import ConflictError, NotFound, PolicyViolation
@@ -75,6 +76,7 @@ def queue_page(
         "items": items, "counts": counts, "total": sum(counts.values()), "filters": filters,
         "intent_links": intent_links, "statuses": STATUS_CHOICES, "notice": NOTICES.get(notice, ""),
         "overdue": sum(1 for item in items if item.overdue),
+        "paused": paused_accounts(session=session, settings=state.settings),
     })
 
 

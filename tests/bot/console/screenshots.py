@@ -18,15 +18,23 @@ from bot.storage.engine import make_engine, session_scope
 from bot.storage.schema import import_all_tables
 from bot.storage.tables import ConversationRow, DraftRow, MentionRow, ReviewActionRow, utcnow
 from tests.bot.console.live import chromium, running_console, sign_in
-from tests.bot.console.seeding import PASSWORD, add_post, add_sent_reply, add_staff, seed_queue
+from tests.bot.console.seeding import (
+    ACCOUNTS_CONFIG,
+    PASSWORD,
+    add_post,
+    add_sent_reply,
+    add_staff,
+    seed_accounts,
+    seed_queue,
+)
 
 HISTORY = [
     ("renewal", "@parleytelecom is there a better price if I stay another year?", "Hi! Yes: staying customers "
-     "never pay more than new ones. DM us your name and postcode and we'll check your line."),
-    ("complaint", "@parleytelecom router keeps rebooting every evening", "Sorry about that! Send us your name "
-     "and postcode by DM and we'll run a line test tonight."),
+     "never pay more than new ones. Reply here with your name and postcode and we'll check your line."),
+    ("complaint", "@parleytelecom router keeps rebooting every evening", "Sorry about that! Reply here with "
+     "your name and postcode and we'll run a line test tonight."),
     ("new_customer", "@parleytelecom can I get fibre in CF10 1EP?", "Hi! Full Fibre 150 is available there "
-     "from £32/month. Send us your name and address to book."),
+     "from £32/month. Reply here with your name and we'll book you in."),
     ("other", "@parleytelecom what time does the shop in town open?", "Hi! Most of our shops open at 9am; "
      "tell us which town and we'll check."),
 ]
@@ -76,13 +84,15 @@ def main(output: Path) -> None:
         with session_scope(engine) as session:
             add_staff(session, name="sam")
             add_staff(session, name="ria")
+            add_staff(session, name="ada", role="admin")
             seed_history(session)
+            seed_accounts(session)
             seeded = seed_queue(session, hostile=False)
             add_earlier_exchange(session, seeded.mentions["outage"])
             renewal = session.get(DraftRow, seeded.drafts["renewal"])
             assert renewal is not None
             renewal.claimed_by, renewal.claimed_until = "ria", utcnow() + timedelta(minutes=12)
-        settings = parse_config({"database": {"url": f"sqlite:///{folder}/shots.db"}})
+        settings = parse_config({"database": {"url": f"sqlite:///{folder}/shots.db"}, "accounts": ACCOUNTS_CONFIG})
         with running_console(settings, engine) as base_url, chromium() as browser:
             page = browser.new_page(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
             sign_in(page, base_url, "sam", PASSWORD)
@@ -91,6 +101,10 @@ def main(output: Path) -> None:
             page.screenshot(path=str(output / "conversation.png"), full_page=True)
             page.goto(f"{base_url}/overview")
             page.screenshot(path=str(output / "overview.png"), full_page=True)
+            admin = browser.new_context(viewport={"width": 1280, "height": 760}).new_page()
+            sign_in(admin, base_url, "ada", PASSWORD)
+            admin.goto(f"{base_url}/accounts")
+            admin.screenshot(path=str(output / "accounts.png"), full_page=True)
         engine.dispose()
     print(f"screenshots written to {output}")
 

@@ -19,9 +19,11 @@ from bot.storage.tables import (
     DraftRow,
     MentionRow,
     OutboxRow,
+    PollCursorRow,
     SentReplyRow,
     utcnow,
 )
+from replies.compose import mention_prefix
 
 PASSWORD = "correct horse battery"
 HOSTILE_NAME = '<script>alert("name")</script>'
@@ -74,6 +76,9 @@ def add_post(
 ) -> tuple[MentionRow, DraftRow]:
     now = now or utcnow()
     account = account or ("x-sandbox" if platform == "x" else "mastodon-sandbox")
+    prefix = mention_prefix(platform, handle)
+    if not draft.startswith(prefix):
+        draft = prefix + draft  # as Parley drafts them: every reply opens with the author's handle
     author = AuthorRow(
         platform=platform, external_id=f"a-{key}", handle=handle, display_name=display_name, bio=bio
     )
@@ -126,7 +131,7 @@ def seed_queue(session: Session, *, now: datetime | None = None, hostile: bool =
         rule="pii-in-public",
         reason="Customer posted personal data in public: the draft asks them to delete it; check it first.",
         draft=("Hi Priya, I'm sorry, three drops in a week isn't good enough. Please delete the post with your "
-               "number; we'll never ask for it here. DM us your name and postcode and we'll look into the line."),
+               "number; we'll never ask for it. Reply here with your name and we'll run a line test straight away."),
         entities=[span(text, "LS6 2AB", "POSTCODE"), span(text, "Skyline Broadband", "COMPETITOR")],
         pii=[span(text, "07700 900123", "PHONE")], flags=["urgent"], now=now,
     )
@@ -138,7 +143,7 @@ def seed_queue(session: Session, *, now: datetime | None = None, hostile: bool =
         text=text, intent="renewal", confidence=0.64, minutes_ago=31, rule="fallback",
         reason="renewal at 0.64 is below the auto-send threshold: a person checks the draft.",
         draft=("Hi Tom, thanks for sticking with us! As an existing customer you'd pay £25/month for Fibre 80, "
-               "never more than a new customer. DM us your name and postcode to renew."),
+               "never more than a new customer. Reply here with your name and postcode and we'll renew it."),
         entities=[span(text, "Fibre 80", "PRODUCT")], now=now,
     )
     seeded.mentions["renewal"], seeded.drafts["renewal"] = m.id or 0, d.id or 0
@@ -149,8 +154,8 @@ def seed_queue(session: Session, *, now: datetime | None = None, hostile: bool =
         bio="Illustrator in Bristol. she/her", platform="mastodon", text=text, intent="new_customer",
         confidence=0.71, minutes_ago=12, rule="fallback",
         reason="new_customer at 0.71 is below the auto-send threshold: a person checks the draft.",
-        draft=("Hi Maya! Full Fibre 150 is available at BS3 4QT from £32/month. Send us your name and the "
-               "address you're moving to and we'll get you booked in."),
+        draft=("Hi Maya! Full Fibre 150 is available at BS3 4QT from £32/month. Reply here with your name "
+               "and we'll get you booked in."),
         entities=[span(text, "BS3 4QT", "POSTCODE")], now=now,
     )
     seeded.mentions["newcomer"], seeded.drafts["newcomer"] = m.id or 0, d.id or 0
@@ -159,7 +164,7 @@ def seed_queue(session: Session, *, now: datetime | None = None, hostile: bool =
         m, d = add_post(
             session, key="hostile", handle="x_h4ck", display_name=HOSTILE_NAME, bio=HOSTILE_BIO,
             text=HOSTILE_TEXT, intent="complaint", confidence=0.58, minutes_ago=5, priority=10,
-            draft="Hi, sorry your bill went up. DM us your name and postcode and we'll check it with you.", now=now,
+            draft="Hi, sorry your bill went up. Reply here with your name and postcode and we'll check it.", now=now,
         )
     else:
         m, d = add_post(
@@ -167,8 +172,8 @@ def seed_queue(session: Session, *, now: datetime | None = None, hostile: bool =
             bio="Retired teacher, allotment, too many books.",
             text="@parleytelecom@social.example my bill went up by £8 this month and nobody told me why",
             intent="complaint", confidence=0.86, minutes_ago=5, priority=10,
-            draft="Hi Gwen, sorry for the surprise on your bill. DM us your name and postcode and we'll go "
-                  "through it with you.", now=now,
+            draft="Hi Gwen, sorry for the surprise on your bill. Reply here with your name and postcode and "
+                  "we'll go through it with you.", now=now,
         )
     seeded.mentions["hostile"], seeded.drafts["hostile"] = m.id or 0, d.id or 0
 
@@ -206,3 +211,43 @@ def add_sent_reply(session: Session, *, draft: DraftRow, mention: MentionRow, mi
     session.add(reply)
     session.flush()
     return reply
+
+
+# Three accounts as an operator would configure them: credentials name environment variables only.
+ACCOUNTS_CONFIG: list[dict[str, Any]] = [
+    {"name": "x-care", "platform": "x", "handle": "parleytelecom", "base_url": "https://api.x.com",
+     "credentials": {"bearer_token": "PARLEY_X_CARE_BEARER"}, "monthly_read_cap": 10000},
+    {"name": "mastodon-care", "platform": "mastodon", "handle": "parleytelecom",
+     "base_url": "https://social.example", "credentials": {"access_token": "PARLEY_MASTODON_CARE_TOKEN"}},
+    {"name": "x-sandbox", "platform": "x", "handle": "parleytelecom", "base_url": "http://127.0.0.1:8701",
+     "sandbox": True},
+]
+PAUSED_REASON = "credentials refused: 401 The access token is invalid"
+
+
+def seed_accounts(session: Session, *, now: datetime | None = None) -> None:
+    """Poll state for ACCOUNTS_CONFIG: X is rate limited, Mastodon was paused, the sandbox is fine."""
+    now = now or utcnow()
+    month = now.strftime("%Y-%m")
+    session.add(PollCursorRow(
+        account="x-care", platform="x", since_id="1861234567890123456", last_poll_at=now - timedelta(minutes=2),
+        last_outcome="rate_limited", last_error="x-care: 0 requests left until the reset", last_fetched=0,
+        total_fetched=6412,
+        budget={"limit": 180, "remaining": 0, "reset_at": (now + timedelta(minutes=9)).isoformat(),
+                "month": month, "reads_this_month": 6412, "monthly_read_cap": 10000},
+    ))
+    session.add(PollCursorRow(
+        account="mastodon-care", platform="mastodon", since_id="113512774402219872",
+        last_poll_at=now - timedelta(minutes=47), last_outcome="auth_failed",
+        last_error="401 The access token is invalid", total_fetched=1288, last_fetched=3,
+        paused=True, paused_reason=PAUSED_REASON,
+        budget={"limit": 300, "remaining": 287, "reset_at": (now - timedelta(minutes=40)).isoformat(),
+                "month": month, "reads_this_month": 412, "monthly_read_cap": None},
+    ))
+    session.add(PollCursorRow(
+        account="x-sandbox", platform="x", since_id="1000000000000000211", last_poll_at=now - timedelta(seconds=40),
+        last_outcome="ok", last_fetched=4, total_fetched=211,
+        budget={"limit": 450, "remaining": 431, "reset_at": (now + timedelta(minutes=12)).isoformat(),
+                "month": month, "reads_this_month": 211, "monthly_read_cap": None},
+    ))
+    session.flush()

@@ -109,7 +109,7 @@ def test_approving_in_the_browser_posts_one_reply_to_the_sandbox(
                 session, key="live", handle="tom_at_home", display_name="Tom Becker", text=text,
                 external_id=post_id, intent="renewal", confidence=0.66, rule="fallback",
                 reason="renewal at 0.66 is below the auto-send threshold: a person checks the draft.",
-                draft="Hi Tom, thanks for staying with us! DM us your name and postcode and we'll sort your renewal.",
+                draft="Hi Tom, thanks for staying with us! Reply here with your name and postcode to renew.",
             )
             draft_id = draft.id
         settings = _settings(live_engine, sandbox.base_url)

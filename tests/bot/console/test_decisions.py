@@ -34,7 +34,7 @@ def outbox_rows(engine: Engine, draft_id: int) -> list[OutboxRow]:
 
 def test_approve_puts_the_edited_reply_in_the_outbox_once(sam: TestClient, engine: Engine, seeded: Seeded) -> None:
     draft_id = seeded.drafts["renewal"]
-    edited = "Hi Tom, thanks for staying with us! Fibre 80 is £25/month for you. DM us your name and postcode."
+    edited = "@tom_at_home Hi Tom, thanks for staying! Fibre 80 is £25/month for you. Reply here with your name."
     response = sam.post(f"/drafts/{draft_id}/approve", data={"csrf_token": csrf_of(sam), "version": "1",
                                                               "text": edited}, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/queue?notice=approved"
@@ -74,9 +74,9 @@ def test_guard_refuses_an_edit_that_asks_for_an_account_number(
                      headers={"X-CSRF-Token": csrf_of(sam)})
     assert check.status_code == 200
     assert check.json()["allowed"] is False and any("account number" in r for r in check.json()["reasons"])
-    clean = sam.post("/api/guard/check", json={"text": "Hi Tom, DM us your name and postcode?",
+    clean = sam.post("/api/guard/check", json={"text": "@tom_at_home Reply here with your name?",
                                                "draft_id": draft_id}, headers={"X-CSRF-Token": csrf_of(sam)})
-    assert clean.json() == {"allowed": True, "reasons": [], "length": 37, "limit": 280}
+    assert clean.json() == {"allowed": True, "reasons": [], "length": 39, "limit": 280}
 
 
 def test_too_long_reply_is_refused(sam: TestClient, seeded: Seeded) -> None:
