@@ -21,7 +21,8 @@ USER_TOKEN = "@user"
 
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"@\w+")
-_REPEATED_HANDLE = re.compile(r"(@user)(?: @user)+")  # a long reply thread counts once, not per person
+# a long reply thread counts once, not per person
+_REPEATED_HANDLE = re.compile(r"(@user)(?: @user)+(?!\w)")
 _LONG_NUMBER = re.compile(r"\d{2,}")
 _TOKEN = re.compile(r"@\w+|[a-z0-9]+(?:['’][a-z]+)?|[!?]{1,3}|[£$€]|[^\s\w]")
 
@@ -51,7 +52,7 @@ def normalise(text: str, terms: ProviderTerms, provider_matches: list[re.Match[s
         text = _HANDLE.sub(_handle_token, text)
     text = _LONG_NUMBER.sub("00", text.lower())
     joined = " ".join(_TOKEN.findall(text)).replace("’", "'")
-    return _REPEATED_HANDLE.sub(r"\1", joined) if "@user @user" in joined else joined
+    return _REPEATED_HANDLE.sub(r"\1", joined) if "@" in joined else joined
 
 
 def _handle_token(match: re.Match[str]) -> str:
