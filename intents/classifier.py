@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEFAULT_LOW_CONFIDENCE = 0.6
-_BATCH_SIZE = 2000
+_BATCH_SIZE = 5000
 
 
 def _load_pii() -> ModuleType | None:

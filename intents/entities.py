@@ -43,27 +43,32 @@ _NOT_A_NAME = {"Not", "So", "Sorry", "Fed", "Done", "Still", "Just", "Now", "On"
                "Back", "Told", "Having", "Unable", "Disabled", "Elderly", "Calling", "Considering", "At"}
 
 _AREA_SET = frozenset(_AREAS)
-_I = re.IGNORECASE
-_FULL_POSTCODE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,2})\d[A-Za-z\d]?\s?\d[A-Za-z]{2}(?![A-Za-z0-9])")
+# Patterns below run on lowercased text (same offsets), compiled without IGNORECASE (faster). Those
+# anchored on a digit or a rare literal skip the leading \b and check the left boundary in Python on
+# the few matches; word-list patterns keep \b, which fails fast between the letters of a word.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_POSTCODE_TAIL = re.compile(r"\d[a-z\d]?\s?\d[a-z]{2}(?![a-z0-9])")
 _OUTWARD_POSTCODE = re.compile(
-    r"\b(?:in|at|near|around|postcode:?|post\s+code:?|area|to|from|for)\s+(([A-Za-z]{1,2})\d[A-Za-z\d]?)"
-    r"(?![A-Za-z0-9])", _I)
+    r"(?:in|at|near|around|postcode:?|post\s+code:?|area|to|from|for)\s+(([a-z]{1,2})\d[a-z\d]?)(?![a-z0-9])")
 _DIGIT = re.compile(r"\d")
 _FIVE_DIGITS = re.compile(r"\d{5}")
 _ZIP = re.compile(r"(?:\b(?:zip(?:\s*code)?:?|in|at|near)\s+|\b[A-Z]{2},?\s+)(\d{5}(?:-\d{4})?)\b")
-_FLAT = re.compile(r"\b(?:flat|apartment|apt|unit)\s*\d+[a-z]?\b", _I)
+_FLAT = re.compile(r"(?:flat|apartment|apt|unit)\s*\d+[a-z]?\b")
 _STREET_ADDRESS = re.compile(
-    r"\b\d{1,4}[a-z]?\s+(?!(?:on|the|a|in|for|to|of|and|hours?|days?|mins?|minutes?|weeks?|months?|years?)\b)"
-    rf"(?:[a-z']+\s+){{0,2}}{_STREET}\b", _I)
+    r"\d{1,4}[a-z]?\s+(?!(?:on|the|a|in|for|to|of|and|hours?|days?|mins?|minutes?|weeks?|months?|years?)\b)"
+    rf"(?:[a-z']+\s+){{0,2}}{_STREET}\b")
 _MONEY = re.compile(
     r"[£$€]\s?\d+(?:[.,]\d{1,2})?(?:\s?(?:/|a|per)\s?(?:month|mo|m|year|yr)\b|pm\b)?"
-    r"|\b\d+(?:\.\d{2})?\s?(?:quid|pounds|bucks|dollars)\b", _I)
+    r"|\d+(?:\.\d{2})?\s?(?:quid|pounds|bucks|dollars)\b")
 _DATE = re.compile(
     rf"\b(?:(?:next|last|this)\s+(?:week|month|year|{_WEEKDAYS})"
     rf"|(?:on\s+)?the\s+\d{{1,2}}(?:st|nd|rd|th)(?:\s+of\s+{_MONTHS})?"
     rf"|(?:(?:end\s+of|in|by|until|from)\s+)?{_MONTHS}(?:\s+\d{{4}})?"
     rf"|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|tomorrow|yesterday|tonight|{_WEEKDAYS}"
     r"|in\s+\d+\s+(?:days?|weeks?|months?))\b")
+# a DATE needs a digit or one of these (weekdays all contain "day"); a false alarm only costs the regex
+_DATE_CUES = ("day", "next", "last", "this w", "this m", "this y", "tomorrow", "tonight", "jan", "feb", "mar",
+              "apr", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MAY = re.compile(r"\b(?:in|by|until|end\s+of)\s+May\b")
 _PRODUCT = re.compile(rf"\b{_PRODUCTS}\b")
 _PERSON = re.compile(
@@ -109,33 +114,43 @@ def first_name_from_display(display_name: str) -> str | None:
     return None
 
 
+def _starts_word(text: str, start: int) -> bool:
+    return start == 0 or not text[start - 1].isalnum()
+
+
 def _regex_spans(text: str) -> list[tuple[str, int, int]]:
     """Every regex entity as (label, start, end); cheap substring tests skip regexes that cannot match."""
     found: list[tuple[str, int, int]] = []
+    folded = text.lower()
+    if len(folded) != len(text):  # a few non-ASCII letters change length when lowercased
+        folded = text.translate(_ASCII_LOWER)
     has_digit = _DIGIT.search(text) is not None
-    lower = text.lower()
     if has_digit:
-        for m in _FULL_POSTCODE.finditer(text):
-            if m.group(1).upper() in _AREA_SET:
-                found.append(("POSTCODE", m.start(), m.end()))
-        for m in _OUTWARD_POSTCODE.finditer(text):
-            if m.group(2).upper() in _AREA_SET:
+        for m in _POSTCODE_TAIL.finditer(folded):
+            start = m.start()
+            while start > 0 and start > m.start() - 2 and "a" <= folded[start - 1] <= "z":
+                start -= 1
+            if start < m.start() and _starts_word(folded, start) and folded[start : m.start()].upper() in _AREA_SET:
+                found.append(("POSTCODE", start, m.end()))
+        for m in _OUTWARD_POSTCODE.finditer(folded):
+            if _starts_word(folded, m.start()) and m.group(2).upper() in _AREA_SET:
                 found.append(("POSTCODE", m.start(1), m.end(1)))
         if _FIVE_DIGITS.search(text):
             found.extend(("ZIP", m.start(1), m.end(1)) for m in _ZIP.finditer(text))
-        found.extend(("ADDRESS", m.start(), m.end()) for m in _STREET_ADDRESS.finditer(text))
-        if "flat" in lower or "ap" in lower or "unit" in lower:
-            found.extend(("ADDRESS", m.start(), m.end()) for m in _FLAT.finditer(text))
-        if any(c in text for c in "£$€") or any(w in lower for w in ("quid", "pound", "buck", "dollar")):
-            found.extend(("MONEY", m.start(), m.end()) for m in _MONEY.finditer(text))
-    # DATE and PRODUCT are compiled case-sensitive (much faster) and run on the lowercased text,
-    # whose offsets are the same as long as lowercasing did not change the length
-    folded = lower if len(lower) == len(text) else text
-    found.extend(("DATE", m.start(), m.end()) for m in _DATE.finditer(folded))
+        found.extend(("ADDRESS", m.start(), m.end()) for m in _STREET_ADDRESS.finditer(folded)
+                     if _starts_word(folded, m.start()))
+        if "flat" in folded or "ap" in folded or "unit" in folded:
+            found.extend(("ADDRESS", m.start(), m.end()) for m in _FLAT.finditer(folded)
+                         if _starts_word(folded, m.start()))
+        if "£" in text or "$" in text or "€" in text or "quid" in folded or "pound" in folded or "buck" in folded \
+                or "dollar" in folded:
+            found.extend(("MONEY", m.start(), m.end()) for m in _MONEY.finditer(folded))
+    if has_digit or any(cue in folded for cue in _DATE_CUES):
+        found.extend(("DATE", m.start(), m.end()) for m in _DATE.finditer(folded))
     if "May" in text:
         found.extend(("DATE", m.start(), m.end()) for m in _MAY.finditer(text))
     found.extend(("PRODUCT", m.start(), m.end()) for m in _PRODUCT.finditer(folded))
-    if any(cue in lower for cue in _PERSON_CUES):
+    if any(cue in folded for cue in _PERSON_CUES):
         found.extend(("PERSON", m.start(1), m.end(1)) for m in _PERSON.finditer(text)
                      if m.group(1) not in _NOT_A_NAME)
     return found

@@ -52,8 +52,7 @@ _QUESTION_START = re.compile(
     r"would|will|is|are|am|do|does|did|should|any|anyone|has|have)\b",
     re.IGNORECASE,
 )
-_LATIN_LETTER = re.compile(r"[A-Za-z]")
-_LETTER = re.compile(r"[^\W\d_]")
+_NON_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F]")  # letters of other scripts
 _WORDS = re.compile(r"[a-z0-9']+")
 _ENGLISH = _wordset(
     "the a an and or to of in on for is it i you my me your with not no but this that be are was have has "
@@ -84,8 +83,7 @@ def detect_flags(text: str, words: set[str] | None = None) -> set[str]:
     """
     flags: set[str] = set()
     lower = text.lower()
-    word_list = _WORDS.findall(lower) if words is None else None
-    wordset = words if words is not None else set(word_list or ())
+    wordset = words if words is not None else set(_WORDS.findall(lower))
     if not _ABUSIVE_WORDS.isdisjoint(wordset) or (
         any(cue in lower for cue in _ABUSIVE_STEM_CUES) and _ABUSIVE_STEMS.search(lower)
     ):
@@ -100,25 +98,20 @@ def detect_flags(text: str, words: set[str] | None = None) -> set[str]:
         flags.add(LEGAL)
     if "?" in text or (not _QUESTION_WORDS.isdisjoint(wordset) and _QUESTION_START.match(text)):
         flags.add(QUESTION)
-    if _non_english(text, word_list if word_list is not None else lower.split()):
+    if _non_english(text, wordset):
         flags.add(NON_ENGLISH)
     return flags
 
 
 def looks_non_english(text: str) -> bool:
-    return _non_english(text, _WORDS.findall(text.lower()))
+    return _non_english(text, set(_WORDS.findall(text.lower())))
 
 
-def _non_english(text: str, words: list[str]) -> bool:
+def _non_english(text: str, words: set[str]) -> bool:
     """Mostly non-Latin letters, or several words and far more common foreign than English words."""
-    if not text.isascii():
-        letters = len(_LETTER.findall(text))
-        if letters >= 8 and len(_LATIN_LETTER.findall(text)) < 0.5 * letters:
-            return True
+    if not text.isascii() and len(_NON_LATIN_LETTER.findall(text)) > 0.3 * len(text):
+        return True
     if len(words) < 5:
         return False
-    foreign = sum(w in _FOREIGN for w in words)
-    if foreign < 2:
-        return False
-    english = sum(w in _ENGLISH for w in words)
-    return foreign > 2 * english
+    foreign = len(_FOREIGN.intersection(words))
+    return foreign >= 2 and foreign > 2 * len(_ENGLISH.intersection(words))

@@ -27,6 +27,7 @@ from intents.data.phrases_c import (
     OTHER_LONG,
     OTHER_MORE,
     OTHER_NEUTRAL,
+    OTHER_NO_PROBLEM,
     RENEWAL_LONG,
     RENEWAL_MORE,
 )
@@ -41,7 +42,7 @@ CORES: dict[str, list[str]] = {
     "complaint": COMPLAINT + COMPLAINT_LONG + COMPLAINT_MORE + COMPLAINT_THIRD_PERSON,
     "renewal": RENEWAL + RENEWAL_LONG + RENEWAL_MORE,
     "new_customer": NEW_CUSTOMER + NEW_CUSTOMER_LONG,
-    "other": OTHER + OTHER_LONG + OTHER_MORE + OTHER_NEUTRAL,
+    "other": OTHER + OTHER_LONG + OTHER_MORE + OTHER_NEUTRAL + OTHER_NO_PROBLEM,
 }
 MIX = {"complaint": 0.40, "other": 0.30, "renewal": 0.18, "new_customer": 0.12}
 COMPOSED_SHARE = 0.45

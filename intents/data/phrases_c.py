@@ -190,8 +190,10 @@ COMPLAINT_THIRD_PERSON = [
     "they never answer, good luck", "i've had the same {fault} for weeks", "same problem in {place}",
     "they're {neg_adj} on here too", "ours has been down since {when} as well",
     "can confirm, {us} is {neg_adj} round here", "they did exactly this to my dad",
-    "is there an outage in {place}? {product} dead since {when}", "anything wrong with the network today? nothing loading",
-    "is the app down? just keeps spinning", "why is my {product} so slow today", "what's going on with signal in {place}",
+    "is there an outage in {place}? {product} dead since {when}",
+    "anything wrong with the network today? nothing loading",
+    "is the app down? just keeps spinning", "why is my {product} so slow today",
+    "what's going on with signal in {place}",
     "anyone else getting scam texts pretending to be {us}? reported it and got nowhere",
     "{us} driving me up the wall today", "this company is pushing me to breaking point",
 ]
@@ -206,4 +208,21 @@ OTHER_NEUTRAL = [
     "ha that's brutal", "crazy weather out there today", "it was freezing at the match",
     "i read that all the networks share some masts", "they're all much of a muchness really",
     "depends where you live, try the coverage map", "my work phone is on them, seems fine",
+]
+
+# complaint words in posts that complain about nothing: the model must learn tone, not topic
+OTHER_NO_PROBLEM = [
+    "never had a problem with {us} myself", "no issues here, signal's been solid for years",
+    "customer service has always been good to me", "no complaints from me, {us} have been fine",
+    "i've been with {other} {years}, generally no problems", "had one fault in five years and they fixed it fast",
+    "honestly the signal is fine where i am", "my contract's with {us} and it's been alright",
+    "to be fair their customer service sorted me out last time", "the engineer who came round was lovely",
+    "i always get through quickly on the phone", "i'm always impressed by the store staff",
+    "a fault like that is usually the router, mine was the same",
+    "they've upgraded the masts round here, much better now",
+    "bills have been spot on for me", "not had a dropped call in ages", "the app's been fine since the update",
+    "picked up my new phone today, easy", "i'd give them another chance to be honest",
+    "what network are you on then", "what made you switch in the end", "did they sort it for you in the end",
+    "you could try asking for a new sim", "it's probably a mast upgrade, they do them at night",
+    "i think they publish the outage map on the website", "try the live chat, it's quicker than the phone",
 ]

@@ -210,3 +210,4 @@ COMPOSE["other"]["statement"] += [
     "i prefer calling to texting honestly", "i use my phone as an alarm clock and nothing else",
     "is it friday yet", "my brother says his signal is fine on the same network", "i'd rather be asleep",
 ]
+
