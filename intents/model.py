@@ -38,7 +38,7 @@ LABELS: tuple[str, ...] = tuple(i.value for i in INTENTS)
 META_FILE = "parley.json"
 SHIPPED_MODEL_DIR = Path(__file__).with_name("model")
 DEFAULT_SEED = 1234
-DEFAULT_EPOCHS = {"bow": 2, "cnn": 3, "ensemble": 2}
+DEFAULT_EPOCHS = {"bow": 1, "cnn": 3, "ensemble": 2}
 
 _TOK2VEC = {
     "@architectures": "spacy.HashEmbedCNN.v2",
