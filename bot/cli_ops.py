@@ -61,6 +61,9 @@ def demo_command(
     if once:
         from bot.demo import demo_once
 
+        root = logging.getLogger()
+        if root.level == logging.INFO:  # keep the one round's summary readable; -v shows everything
+            root.setLevel(logging.WARNING)
         summary = demo_once(settings, state_dir=state_dir)
         if as_json:
             typer.echo(json.dumps(summary, indent=2))

@@ -32,7 +32,7 @@ class Sandboxes:
             return str(self.x.post_as(username=person.username, name=person.display_name, bio=person.bio,
                                       text=text, is_bot=person.is_bot))
         if platform == "mastodon" and self.mastodon is not None:
-            return str(self.mastodon.post_as(username=person.username.replace(".", "_"),
+            return str(self.mastodon.post_as(username=person.username,
                                              display_name=person.display_name, note=person.bio, text=text,
                                              bot=person.is_bot))
         raise ValueError(f"no sandbox for {platform}")

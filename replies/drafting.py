@@ -213,7 +213,7 @@ class Drafter:
                 text = prefix + render(template, {**values, "first_name": first_name})
                 if not fits(text, platform=platform, char_limit=limit):
                     continue
-                allowed_mentions = {prefix.strip().lstrip("@").lower()} if prefix else set()
+                allowed_mentions = set(mentioned_handles(prefix))
                 if set(mentioned_handles(text)) - allowed_mentions:
                     problem = f"{template.template_id} would mention someone other than the author"
                     continue

@@ -31,7 +31,7 @@ PEOPLE: tuple[Person, ...] = (
     Person("tomwrites", "Tom Achebe", "Freelance copywriter. Works from home, needs the internet to work!"),
     Person("siobhan_o", "Siobhan O'Neill", "Nurse. Night shifts. Please be kind."),
     Person("lewis_h", "Lewis Hart", "football, films, fibre"),
-    Person("priya.s", "Priya Shah", "Small business owner – bakery in Bristol"),
+    Person("priya_s", "Priya Shah", "Small business owner – bakery in Bristol"),
     Person("jkwame", "Kwame Mensah", "student @ uni of manchester"),
     Person("annaliese", "Anna-Liese Weber", "Moved to Cardiff last month"),
     Person("gareth_j", "Gareth Jones", "Retired engineer. #nobot", False),

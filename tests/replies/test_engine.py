@@ -230,3 +230,12 @@ def test_yes_to_our_offer_goes_to_a_person_who_makes_the_change(engine: ReplyEng
     not_yet = ReplyContext(mention("yes but what about the router?"), classification(Intent.OTHER, 0.6),
                            previous_intent=Intent.RENEWAL, is_follow_up=True, customer=JO)
     assert engine.decide(not_yet)[0].rule != "offer-accepted"
+
+
+@pytest.mark.parametrize("handle", ["priya.s", "jo-bloggs", "ann@social.example"])
+def test_unusual_author_handles_still_get_a_draft(engine: ReplyEngine, handle: str) -> None:
+    ctx = ReplyContext(mention("what broadband can I get at LS6 2AB?", handle=handle, platform="mastodon"),
+                       classification(Intent.NEW_CUSTOMER, 0.9))
+    decision, draft = engine.decide(ctx)
+    assert draft is not None and draft.verdict.allowed
+    assert decision.rule != "draft-refused"
