@@ -186,4 +186,4 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps({"classifier": results}, indent=2))
             return
         for key, value in results.items():
-            typer.echo(f"{key:<28}{value}")
+            typer.echo(f"{key:<32}{value}")
