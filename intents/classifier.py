@@ -120,11 +120,11 @@ class IntentClassifier:
         normalised = [normalise(text, terms, found) for text, found in zip(texts, matches, strict=True)]
         docs = self.nlp.pipe(normalised, batch_size=_BATCH_SIZE)  # type: ignore[attr-defined]
         results: list[Classification] = []
-        for text, found, doc in zip(texts, matches, docs, strict=True):
+        for text, found, norm, doc in zip(texts, matches, normalised, docs, strict=True):
             raw = [doc.cats.get(label, 0.0) for label in LABELS]
             calibrated = apply_temperature(raw, self.temperature)
             best = max(range(len(LABELS)), key=calibrated.__getitem__)
-            flags = detect_flags(text, set(doc.text.split()))
+            flags = detect_flags(text, set(norm.split()))
             if calibrated[best] < self.low_confidence_threshold:
                 flags.add(LOW_CONFIDENCE)
             entities = extract_entities(text, provider_terms=terms, provider_matches=found)

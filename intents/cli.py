@@ -164,9 +164,9 @@ def register(app: typer.Typer) -> None:
         with _clear_errors():
             report = train_model(output=target, arch=arch, corpus=corpus or CORPUS_PATH,
                                  include_reviewed=include_reviewed, seed=seed, epochs=epochs, limit=limit,
-                                 dev_path=dev, progress=progress)
-        typer.echo(f"model {report.version}: {report.n_train} training examples "
-                   f"({report.n_reviewed} reviewed), temperature {report.temperature}")
+                                 dev_path=dev, progress=progress, announce=typer.echo)
+        typer.echo(f"model {report.version}: {report.n_train + report.n_held_out} examples "
+                   f"({report.n_reviewed} reviewed), temperature {report.temperature}, saved to {target}")
         typer.echo(format_report(report.held_out, title=f"held-out corpus slice ({report.n_held_out} lines)"))
         if report.dev is not None:
             typer.echo(format_report(report.dev, title="dev set (real posts)"))

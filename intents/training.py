@@ -1,8 +1,10 @@
 """`parley train`: corpus (+ staff-reviewed labels) -> trained, calibrated, versioned model.
 
-A fixed slice of the corpus (10%, chosen with the seed) is held out: the
-temperature is fitted on it and the summary is measured on it, so the numbers
-printed at the end are never on training data.
+A fixed slice of the corpus (about 10% of the templates, chosen with the seed)
+is held out: a first model trained without it is measured on it and the
+temperature is fitted on it, so those numbers are never on training data.
+The shipped model is then trained again on everything with the same settings
+and keeps that temperature.
 """
 
 from __future__ import annotations
@@ -130,6 +132,7 @@ def train_model(
     limit: int | None = None,
     dev_path: Path | None = None,
     progress: Callable[[int, int, float], None] | None = None,
+    announce: Callable[[str], None] | None = None,
 ) -> TrainingReport:
     """Train, calibrate, evaluate and save a model into ``output``."""
     rows = read_labelled(corpus)
@@ -142,22 +145,29 @@ def train_model(
     reviewed_digest = hashlib.sha256(
         json.dumps([(r.text, r.intent, r.provider) for r in reviewed]).encode()
     ).hexdigest()
-    config = {"arch": arch, "seed": seed, "epochs": epochs or DEFAULT_EPOCHS[arch], "limit": limit,
+    config = {"procedure": "holdout-calibrate-then-all", "arch": arch, "seed": seed,
+              "epochs": epochs or DEFAULT_EPOCHS[arch], "limit": limit,
               "reviewed": reviewed_digest if reviewed else None}
     version = model_version(digest, config)
     logger.info("training %s on %d examples (%d reviewed), holding out %d", version, len(train_rows),
                 len(reviewed), len(held_out))
+    say = announce or logger.info
+    say(f"1/2 training on {len(train_rows)} examples, holding out {len(held_out)} to measure and calibrate")
     nlp = train_pipeline(to_examples(train_rows), arch=arch, epochs=epochs, seed=seed, progress=progress)
     held_probs = predict_probabilities(nlp, [e.text for e in to_examples(held_out)])
     temperature = fit_temperature(held_probs, [LABELS.index(r.intent) for r in held_out])
     held_report = evaluate_nlp(nlp, held_out)
+    # The held-out templates were only kept out to measure and calibrate; the shipped model learns from
+    # every phrasing (measured on real posts: dropping 10% of the templates costs about 0.03 macro-F1).
+    say(f"2/2 training the shipped model on all {len(train_rows) + len(held_out)} examples")
+    nlp = train_pipeline(to_examples(train_rows + held_out), arch=arch, epochs=epochs, seed=seed, progress=progress)
     dev_report = None
     dev_file = dev_path or default_dev_path()
     if dev_file is not None:
         dev_report = evaluate_nlp(nlp, read_labelled(dev_file))
     meta = {"trained_at": datetime.now(UTC).isoformat(timespec="seconds"), "corpus_sha256": digest,
             "config": config, "n_train": len(train_rows), "n_held_out": len(held_out),
-            "held_out_macro_f1": held_report["macro_f1"]}
+            "held_out_macro_f1": held_report["macro_f1"], "final_model_trained_on": "all corpus lines"}
     save_model(TrainedModel(nlp=nlp, version=version, temperature=temperature, arch=arch, meta=meta), output)
     return TrainingReport(version=version, arch=arch, output=output, n_train=len(train_rows),
                           n_held_out=len(held_out), n_reviewed=len(reviewed), temperature=temperature,

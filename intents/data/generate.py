@@ -31,11 +31,11 @@ from intents.data.phrases_c import (
     RENEWAL_LONG,
     RENEWAL_MORE,
 )
-from intents.data.phrases_d import COMPOSE, PROMO_TAILS, PROMOS, WORDS
+from intents.data.phrases_d import COMPOSE, MOVE_REASONS, MOVES, PROMO_TAILS, PROMOS, WORDS
 from intents.providers import KNOWN_PROVIDERS
 
 SEED = 20261122
-DEFAULT_SIZE = 9000
+DEFAULT_SIZE = 12000
 CORPUS_PATH = Path(__file__).with_name("corpus.jsonl")
 
 CORES: dict[str, list[str]] = {
@@ -44,8 +44,9 @@ CORES: dict[str, list[str]] = {
     "new_customer": NEW_CUSTOMER + NEW_CUSTOMER_LONG,
     "other": OTHER + OTHER_LONG + OTHER_MORE + OTHER_NEUTRAL + OTHER_NO_PROBLEM,
 }
-MIX = {"complaint": 0.40, "other": 0.30, "renewal": 0.18, "new_customer": 0.12}
+MIX = {"complaint": 0.38, "other": 0.28, "renewal": 0.22, "new_customer": 0.12}
 COMPOSED_SHARE = 0.45
+MOVE_SHARE = {"renewal": 0.3, "new_customer": 0.4, "complaint": 0.08}
 JOINERS = [". ", ", ", " and ", " - ", "... ", "\n", ". ", "! "]
 # (no leading mentions, our handle first, a reply thread with other handles first)
 LEADS = {
@@ -257,9 +258,23 @@ class PostMaker:
             return f"{ours} {text}"
         return text
 
+    def move(self, intent: str) -> tuple[str, str]:
+        """Someone changing network: who is left and who is joined decides the intent."""
+        rng = self.rng
+        template = rng.choice(MOVES)
+        ours, theirs = "{us}", "{other}"
+        joining = intent == "new_customer"
+        text = template.replace("{from}", theirs if joining else ours).replace("{to}", ours if joining else theirs)
+        reason = rng.choice(MOVE_REASONS[intent])
+        if reason:
+            text += rng.choice([" ", ", ", ". "]) + reason
+        return text, f"{intent}-move-{template[:16]}"
+
     def compose(self, intent: str) -> tuple[str, str]:
         """A post glued from fragments: situation, point and ask, in a plausible order."""
         rng = self.rng
+        if intent != "other" and rng.random() < MOVE_SHARE[intent]:
+            return self.move(intent)
         parts = COMPOSE[intent]
         if intent == "other" and rng.random() < 0.15:
             promo = rng.choice(PROMOS)

@@ -211,3 +211,21 @@ COMPOSE["other"]["statement"] += [
     "is it friday yet", "my brother says his signal is fine on the same network", "i'd rather be asleep",
 ]
 
+
+# Who is leaving whom: {from} and {to} are filled with "us" or another network, and the intent follows
+# (leaving us over price = renewal, over faults = complaint; coming to us from anyone = new_customer).
+MOVES = [
+    "leaving {from} for {to}", "moving from {from} to {to}", "switching from {from} to {to}",
+    "ditching {from} for {to}", "goodbye {from}, hello {to}", "porting my number from {from} to {to}",
+    "off to {to}, done with {from}", "{from} lost me to {to}", "jumping ship from {from} to {to}",
+    "going over to {to} from {from}", "finally leaving {from}, {to} here i come",
+]
+MOVE_REASONS = {
+    "renewal": ["because of the price", "they're cheaper", "better deal", "the price rise did it",
+                "no loyalty discount", "half the price for more data", "", "", "contract's up"],
+    "complaint": ["because the signal is useless", "after a week without internet", "the service is shocking",
+                  "nobody fixes anything", "sick of the outages", "customer service is a joke"],
+    "new_customer": ["because of the price", "better deal", "the coverage is better", "", "",
+                     "what's the best sim only deal", "how do i keep my number", "anything i need to do",
+                     "what deals have you got", "is fibre available at {pc}"],
+}

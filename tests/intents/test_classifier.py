@@ -28,11 +28,11 @@ def test_shipped_model_classifies(classifier: IntentClassifier) -> None:
 @pytest.mark.parametrize(
     ("text", "provider", "intent"),
     [
-        ("leaving @O2 for you lot, what's your best sim only deal?", "ThreeUK", Intent.NEW_CUSTOMER),
+        ("leaving @O2 for you lot", "ThreeUK", Intent.NEW_CUSTOMER),
+        ("leaving @O2 for you lot", "O2", Intent.RENEWAL),
         ("leaving you for @O2 because of the price", "ThreeUK", Intent.RENEWAL),
         ("leaving @ThreeUK for @O2 because of the price", "ThreeUK", Intent.RENEWAL),
-        ("leaving @ThreeUK for @O2 because of the price, what's your best sim only deal?", "O2",
-         Intent.NEW_CUSTOMER),
+        ("leaving @ThreeUK for @O2 because of the price", "O2", Intent.NEW_CUSTOMER),
         ("my contract ends in March, what can you offer me to stay?", "parleytelecom", Intent.RENEWAL),
         ("is fibre available at LS6 2AB? thinking of switching from @SkyUK", "parleytelecom",
          Intent.NEW_CUSTOMER),
