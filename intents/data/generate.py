@@ -276,6 +276,9 @@ class PostMaker:
         if intent != "other" and rng.random() < MOVE_SHARE[intent]:
             return self.move(intent)
         parts = COMPOSE[intent]
+        if intent == "complaint" and rng.random() < 0.15:
+            agree, situation = rng.choice(parts["agree"]), rng.choice(parts["situation"])
+            return f"{agree}{rng.choice(JOINERS)}{situation}", f"complaint-agree-{situation[:20]}"
         if intent == "other" and rng.random() < 0.15:
             promo = rng.choice(PROMOS)
             return f"{promo} {rng.choice(PROMO_TAILS)}", f"other-promo-{promo[:20]}"

@@ -229,3 +229,40 @@ MOVE_REASONS = {
                      "what's the best sim only deal", "how do i keep my number", "anything i need to do",
                      "what deals have you got", "is fibre available at {pc}"],
 }
+
+# tie rules: leaving over faults is a complaint; plain questions and thanks about a plan are other
+COMPOSE["complaint"]["ask"] += [
+    "i'm leaving the day my contract ends", "can't wait for my contract to finish so i can go",
+    "will be cancelling my contract over this", "the minute my term's up i'm off", "porting out as soon as i can",
+    "cancel my contract, this service is a joke", "going elsewhere when my contract's up, never again",
+    "loyal customer for years and this is the reward",
+]
+COMPOSE["other"]["statement"] += [
+    "thanks for helping with my upgrade today", "the upgrade went really smoothly, cheers",
+    "can i add a streaming add-on to my contract", "can i get a replacement sim in store for my current plan",
+    "how do i add an extra bolt on to my plan", "does my plan include the sports app",
+    "loving the new phone from my upgrade", "new contract, new phone, happy days",
+    "how do i check when my plan renews each month", "can i use my plan's data as a hotspot",
+    "just joined from {other} and loving it so far", "moved over last week, best decision",
+]
+COMPOSE["new_customer"]["ask"] += [
+    "will you have any black friday offers on phones", "are you doing any deals on phones this weekend",
+    "any discounts coming up on sim only", "when's your next sale on handsets",
+    "do you price match for people joining",
+]
+COMPOSE["complaint"]["agree"] = [
+    "same", "same here", "this", "omg this", "+1", "me too", "snap", "yep", "ditto", "same :(", "exactly this",
+    "tell me about it", "same thing here", "glad it's not just me", "ugh same", "can confirm",
+]
+COMPOSE["renewal"]["feeling"] += [
+    "you let long-standing customers walk without a counter offer", "not even a retention offer after {years}",
+    "disappointed you'd let a loyal customer go so easily", "loyalty isn't rewarded at all",
+    "no effort at all to keep me", "the loyal customers get the worst deals",
+]
+COMPOSE["other"]["statement"] += [
+    "credit where it's due, you gave me the new customer price without a fight",
+    "fair play for matching the price i found, staying put", "happy with the loyalty discount, thanks",
+]
+COMPOSE["complaint"]["situation"] += [
+    "stop ringing me to push a new package i didn't ask for", "your sales calls about upgrading are relentless",
+]
