@@ -135,11 +135,14 @@ def sandbox_command(
 
 
 def poll_command(
-    once: bool = typer.Option(True, "--once/--no-once", help="Poll every account once and exit."),
+    once: bool = typer.Option(
+        True, "--once", help="Poll every account once and exit (`parley run` polls on a schedule)."
+    ),
     account: str | None = typer.Option(None, "--account", help="Only this account (by name)."),
     process: bool = typer.Option(True, "--process/--no-process", help="Also classify and draft what came in."),
 ) -> None:
     """Fetch new mentions now (and, by default, process them into drafts)."""
+    del once  # always one round: scheduled polling is `parley run`
     from bot.pipeline import Pipeline
     from bot.polling import poll_account
 
