@@ -20,7 +20,7 @@ OTHER_TOKEN = "@other"
 USER_TOKEN = "@user"
 
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
-_HANDLE = re.compile(r"@\w+")
+_OTHER_PEOPLE = re.compile(r"@(?!(?:us|other)\b)\w+")  # any handle but the tokens put in above
 # a long reply thread counts once, not per person
 _REPEATED_HANDLE = re.compile(r"(@user)(?: @user)+(?!\w)")
 _LONG_NUMBER = re.compile(r"\d{2,}")
@@ -49,7 +49,7 @@ def normalise(text: str, terms: ProviderTerms, provider_matches: list[re.Match[s
     if "http" in text or "www." in text:
         text = _URL.sub(" url ", text)
     if "@" in text:
-        text = _HANDLE.sub(_handle_token, text)
+        text = _OTHER_PEOPLE.sub(USER_TOKEN, text)
     text = _LONG_NUMBER.sub("00", text.lower())
     tokens = _TOKEN.findall(text)
     # a 5-letter stem token for longer words lets "cancelled" learnt from the corpus count for
@@ -57,8 +57,3 @@ def normalise(text: str, terms: ProviderTerms, provider_matches: list[re.Match[s
     stems = [t[:5] + "~" for t in tokens if len(t) > 6 and t[0] != "@"]
     joined = " ".join(tokens + stems).replace("’", "'")
     return _REPEATED_HANDLE.sub(r"\1", joined) if "@" in joined else joined
-
-
-def _handle_token(match: re.Match[str]) -> str:
-    token = match.group(0)
-    return token if token in (US_TOKEN, OTHER_TOKEN) else USER_TOKEN

@@ -266,3 +266,16 @@ COMPOSE["other"]["statement"] += [
 COMPOSE["complaint"]["situation"] += [
     "stop ringing me to push a new package i didn't ask for", "your sales calls about upgrading are relentless",
 ]
+# warning others off us is a complaint; sending someone to another network is chatter (other)
+COMPOSE["complaint"]["situation"] += [
+    "anyone thinking of joining {us}: don't", "never sign up with {us}, the support is {neg_adj}",
+    "think twice before you get a contract with {us}", "if you value your sanity pick anyone but {us}",
+]
+COMPOSE["other"]["statement"] += [
+    "you need {other} mate, never looked back", "come over to {other}, way better", "get yourself on {other}",
+    "{other} is the one, trust me", "should've gone with {other} like i said", "jump on {other}, sorted",
+]
+COMPOSE["new_customer"]["ask"] += [
+    "can't wait to join, what happens next", "ordered my first phone with you, when does it ship",
+    "just placed an order to join you, how long for the sim",
+]
