@@ -7,6 +7,7 @@ the entity pass labels it PROVIDER rather than COMPETITOR.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import logging
 import threading
@@ -102,17 +103,7 @@ class IntentClassifier:
         if first_name is None:
             named = result.entity_texts("PERSON")
             first_name = named[0] if named else None
-        if first_name is None:
-            return result
-        return Classification(
-            intent=result.intent,
-            scores=result.scores,
-            entities=result.entities,
-            pii=result.pii,
-            flags=result.flags,
-            model_version=result.model_version,
-            first_name=first_name,
-        )
+        return result if first_name is None else dataclasses.replace(result, first_name=first_name)
 
     def classify_batch(self, texts: Sequence[str], *, provider: str | None = None) -> list[Classification]:
         terms = self.terms_for(provider)
