@@ -67,9 +67,11 @@ class TrainingReport:
 
 def load_reviewed_labels() -> list[LabelledPost]:
     """Labels staff corrected in the console (bot.storage TrainingLabelRow)."""
+    from sqlalchemy.exc import SQLAlchemyError
     from sqlmodel import Session, select
 
     from bot.config import load_config
+    from bot.errors import StorageError
     from bot.storage.engine import make_engine
     from bot.storage.tables import TrainingLabelRow
 
@@ -78,14 +80,18 @@ def load_reviewed_labels() -> list[LabelledPost]:
     try:
         with Session(engine) as session:
             rows = session.exec(select(TrainingLabelRow).order_by(TrainingLabelRow.id)).all()  # type: ignore[arg-type]
-            handle = settings.provider.handles[0] if settings.provider.handles else None
-            return [
-                LabelledPost(text=row.text, intent=row.intent, provider=row.provider or handle)
-                for row in rows
-                if row.intent in LABELS
-            ]
+    except SQLAlchemyError as exc:
+        where = settings.database.url.split("@")[-1]
+        raise StorageError(f"cannot read reviewed labels from {where}: {type(exc).__name__} "
+                           f"({str(exc).splitlines()[0][:160]}); is the database migrated?") from None
     finally:
         engine.dispose()
+    handle = settings.provider.handles[0] if settings.provider.handles else None
+    return [
+        LabelledPost(text=row.text, intent=row.intent, provider=row.provider or handle)
+        for row in rows
+        if row.intent in LABELS
+    ]
 
 
 def split_held_out(rows: Sequence[LabelledPost], seed: int) -> tuple[list[LabelledPost], list[LabelledPost]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session
@@ -52,3 +53,19 @@ def test_reviewed_labels_come_from_the_database(
     labels = load_reviewed_labels()
     assert labels == [LabelledPost(text="deal ends next week, what can you do?", intent="renewal",
                                    provider="parleytelecom")]
+
+
+def test_reviewed_labels_from_an_unmigrated_database_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from bot import cli
+
+    cli._register_all()
+    monkeypatch.setenv("PARLEY_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    monkeypatch.delenv("PARLEY_CONFIG", raising=False)
+    result = CliRunner().invoke(cli.app, ["train", "--include-reviewed", "--limit", "200", "--epochs", "1",
+                                          "--output", str(tmp_path / "model")])
+    assert result.exit_code == 2
+    assert "cannot read reviewed labels" in result.stderr and "migrated" in result.stderr
