@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from bot.domain import Classification, Intent, Span
 from intents.entities import extract_entities, first_name_from_display
 from intents.flags import LOW_CONFIDENCE, detect_flags
-from intents.model import LABELS, apply_temperature, load_model
+from intents.model import LABELS, load_model
 from intents.normalise import normalise
 from intents.providers import ProviderTerms, canonical_for_handle, provider_terms
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEFAULT_LOW_CONFIDENCE = 0.6
+_INTENTS = [Intent(label) for label in LABELS]
 _BATCH_SIZE = 5000
 
 
@@ -111,21 +112,28 @@ class IntentClassifier:
         normalised = [normalise(text, terms, found) for text, found in zip(texts, matches, strict=True)]
         docs = self.nlp.pipe(normalised, batch_size=_BATCH_SIZE)  # type: ignore[attr-defined]
         results: list[Classification] = []
+        inverse_temperature = 1.0 / self.temperature
+        threshold = self.low_confidence_threshold
+        find_pii = self._find_pii
         for text, found, norm, doc in zip(texts, matches, normalised, docs, strict=True):
-            raw = [doc.cats.get(label, 0.0) for label in LABELS]
-            calibrated = apply_temperature(raw, self.temperature)
-            best = max(range(len(LABELS)), key=calibrated.__getitem__)
-            flags = detect_flags(text, set(norm.split()))
-            if calibrated[best] < self.low_confidence_threshold:
+            cats = doc.cats
+            # temperature scaling inline (same as model.apply_temperature): this loop runs per post
+            powered = [max(cats.get(label, 0.0), 1e-12) ** inverse_temperature for label in LABELS]
+            total = sum(powered)
+            calibrated = [p / total for p in powered]
+            confidence = max(calibrated)
+            best = calibrated.index(confidence)
+            words = set(norm.split())
+            flags = detect_flags(text, words)
+            if confidence < threshold:
                 flags.add(LOW_CONFIDENCE)
-            entities = extract_entities(text, provider_terms=terms, provider_matches=found)
-            pii = tuple(self._find_pii(text)) if self._find_pii else ()
+            entities = extract_entities(text, provider_terms=terms, provider_matches=found, words=words)
             results.append(
                 Classification(
-                    intent=Intent(LABELS[best]),
-                    scores={label: round(p, 4) for label, p in zip(LABELS, calibrated, strict=True)},
+                    intent=_INTENTS[best],
+                    scores=dict(zip(LABELS, [round(p, 4) for p in calibrated], strict=True)),
                     entities=tuple(entities),
-                    pii=pii,
+                    pii=tuple(find_pii(text)) if find_pii else (),
                     flags=frozenset(flags),
                     model_version=self.version,
                 )

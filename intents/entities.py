@@ -60,20 +60,26 @@ _STREET_ADDRESS = re.compile(
 _MONEY = re.compile(
     r"[£$€]\s?\d+(?:[.,]\d{1,2})?(?:\s?(?:/|a|per)\s?(?:month|mo|m|year|yr)\b|pm\b)?"
     r"|\d+(?:\.\d{2})?\s?(?:quid|pounds|bucks|dollars)\b")
-_DATE = re.compile(
+_DATE_WORDS = re.compile(
     rf"\b(?:(?:next|last|this)\s+(?:week|month|year|{_WEEKDAYS})"
-    rf"|(?:on\s+)?the\s+\d{{1,2}}(?:st|nd|rd|th)(?:\s+of\s+{_MONTHS})?"
     rf"|(?:(?:end\s+of|in|by|until|from)\s+)?{_MONTHS}(?:\s+\d{{4}})?"
-    rf"|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|tomorrow|yesterday|tonight|{_WEEKDAYS}"
-    r"|in\s+\d+\s+(?:days?|weeks?|months?))\b")
-# a DATE needs a digit or one of these (weekdays all contain "day"); a false alarm only costs the regex
-_DATE_CUES = ("day", "next", "last", "this w", "this m", "this y", "tomorrow", "tonight", "jan", "feb", "mar",
-              "apr", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    rf"|tomorrow|yesterday|tonight|{_WEEKDAYS})\b")
+_DATE_DIGITS = re.compile(
+    rf"\b(?:(?:on\s+)?the\s+\d{{1,2}}(?:st|nd|rd|th)(?:\s+of\s+{_MONTHS})?"
+    r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?|in\s+\d+\s+(?:days?|weeks?|months?))\b")
+# words that must be present for the word-based patterns to have anything to find
+_DATE_GATE = frozenset(re.findall(r"\w+", "january february march april june july august september sept october "
+                                           "november december jan feb aug oct nov dec monday tuesday wednesday "
+                                           "thursday friday saturday sunday tomorrow yesterday tonight week month "
+                                           "year"))
+_PRODUCT_GATE = frozenset(re.findall(r"\w+", "full fibre fiber broadband mobile sim esim e tv landline home 3g 4g "
+                                              "5g router hub wifi wi internet prepaid unlimited data cell cable"))
+_PERSON_GATE = frozenset(["i'm", "im", "am", "name", "name's", "names", "called", "named", "it's", "its", "this"])
+_GATE_WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _MAY = re.compile(r"\b(?:in|by|until|end\s+of)\s+May\b")
 _PRODUCT = re.compile(rf"\b{_PRODUCTS}\b")
 _PERSON = re.compile(
     r"\b(?:[Ii]'?m|[Ii]\s+am|[Mm]y\s+name\s+is|[Nn]ame'?s|called|named|[Tt]his\s+is|[Ii]t'?s)\s+([A-Z][a-z]{1,20})\b")
-_PERSON_CUES = ("i'm", "im ", "i am", "name", "called", "named", "this is", "it's", "its ")
 
 _TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>?", re.IGNORECASE | re.DOTALL)
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\$\{.*?\}|\{\{|\}\}|\{%|%\}", re.DOTALL)
@@ -118,12 +124,17 @@ def _starts_word(text: str, start: int) -> bool:
     return start == 0 or not text[start - 1].isalnum()
 
 
-def _regex_spans(text: str) -> list[tuple[str, int, int]]:
-    """Every regex entity as (label, start, end); cheap substring tests skip regexes that cannot match."""
+def _regex_spans(text: str, words: set[str] | None = None) -> list[tuple[str, int, int]]:
+    """Every regex entity as (label, start, end); cheap tests skip the regexes that cannot match.
+
+    ``words`` are the post's lowercased word tokens (the normaliser's, when the classifier has them).
+    """
     found: list[tuple[str, int, int]] = []
     folded = text.lower()
     if len(folded) != len(text):  # a few non-ASCII letters change length when lowercased
         folded = text.translate(_ASCII_LOWER)
+    if words is None:
+        words = set(_GATE_WORDS.findall(folded.replace("’", "'")))
     has_digit = _DIGIT.search(text) is not None
     if has_digit:
         for m in _POSTCODE_TAIL.finditer(folded):
@@ -145,12 +156,15 @@ def _regex_spans(text: str) -> list[tuple[str, int, int]]:
         if "£" in text or "$" in text or "€" in text or "quid" in folded or "pound" in folded or "buck" in folded \
                 or "dollar" in folded:
             found.extend(("MONEY", m.start(), m.end()) for m in _MONEY.finditer(folded))
-    if has_digit or any(cue in folded for cue in _DATE_CUES):
-        found.extend(("DATE", m.start(), m.end()) for m in _DATE.finditer(folded))
+    if has_digit:
+        found.extend(("DATE", m.start(), m.end()) for m in _DATE_DIGITS.finditer(folded))
+    if not _DATE_GATE.isdisjoint(words):
+        found.extend(("DATE", m.start(), m.end()) for m in _DATE_WORDS.finditer(folded))
     if "May" in text:
         found.extend(("DATE", m.start(), m.end()) for m in _MAY.finditer(text))
-    found.extend(("PRODUCT", m.start(), m.end()) for m in _PRODUCT.finditer(folded))
-    if any(cue in folded for cue in _PERSON_CUES):
+    if not _PRODUCT_GATE.isdisjoint(words):
+        found.extend(("PRODUCT", m.start(), m.end()) for m in _PRODUCT.finditer(folded))
+    if not _PERSON_GATE.isdisjoint(words):
         found.extend(("PERSON", m.start(1), m.end(1)) for m in _PERSON.finditer(text)
                      if m.group(1) not in _NOT_A_NAME)
     return found
@@ -161,6 +175,7 @@ def extract_entities(
     *,
     provider_terms: ProviderTerms | None = None,
     provider_matches: list[re.Match[str]] | None = None,
+    words: set[str] | None = None,
 ) -> list[Span]:
     """Entities in ``text`` with exact character spans, sorted by position, never overlapping.
 
@@ -174,7 +189,7 @@ def extract_entities(
         for match in provider_matches:
             label = "PROVIDER" if provider_terms.is_us(match.group(0)) else "COMPETITOR"
             candidates.append((0, match.start(), match.start() - match.end(), label))
-    for label, start, end in _regex_spans(text):
+    for label, start, end in _regex_spans(text, words):
         candidates.append((1, start, start - end, label))
     candidates.sort()
     taken: list[tuple[int, int]] = []
