@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_LOW_CONFIDENCE = 0.6
+DEFAULT_LOW_CONFIDENCE = 0.5
 _INTENTS = [Intent(label) for label in LABELS]
 _BATCH_SIZE = 5000
 

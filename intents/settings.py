@@ -10,4 +10,4 @@ class ClassifierSettings(BaseModel):
 
     model_dir: str = ""  # empty: the model that ships with the package
     # below this calibrated probability the post gets the "low_confidence" flag (routing sends it to review)
-    low_confidence_threshold: float = Field(0.6, ge=0.0, le=1.0)
+    low_confidence_threshold: float = Field(0.5, ge=0.0, le=1.0)

@@ -151,7 +151,7 @@ def train_model(
     reviewed_digest = hashlib.sha256(
         json.dumps([(r.text, r.intent, r.provider) for r in reviewed]).encode()
     ).hexdigest()
-    config = {"procedure": "holdout-calibrate-then-all", "arch": arch, "seed": seed,
+    config = {"procedure": "holdout-calibrate(T>=1)-then-all", "arch": arch, "seed": seed,
               "epochs": epochs or DEFAULT_EPOCHS[arch], "limit": limit,
               "reviewed": reviewed_digest if reviewed else None}
     version = model_version(digest, config)
@@ -161,7 +161,11 @@ def train_model(
     say(f"1/2 training on {len(train_rows)} examples, holding out {len(held_out)} to measure and calibrate")
     nlp = train_pipeline(to_examples(train_rows), arch=arch, epochs=epochs, seed=seed, progress=progress)
     held_probs = predict_probabilities(nlp, [e.text for e in to_examples(held_out)])
-    temperature = fit_temperature(held_probs, [LABELS.index(r.intent) for r in held_out])
+    fitted_temperature = fit_temperature(held_probs, [LABELS.index(r.intent) for r in held_out])
+    # The held-out slice is still our own writing, easier than real posts: a temperature below 1 fitted
+    # there sharpens the scores and made them over-confident on real posts (expected calibration error
+    # 0.13 at T=0.37 against 0.06 at T=1 on the dev posts). Calibration may soften, never sharpen.
+    temperature = max(1.0, fitted_temperature)
     held_report = evaluate_nlp(nlp, held_out)
     # The held-out templates were only kept out to measure and calibrate; the shipped model learns from
     # every phrasing (measured on real posts: dropping 10% of the templates costs about 0.03 macro-F1).
@@ -173,7 +177,8 @@ def train_model(
         dev_report = evaluate_nlp(nlp, read_labelled(dev_file))
     meta = {"trained_at": datetime.now(UTC).isoformat(timespec="seconds"), "corpus_sha256": digest,
             "config": config, "n_train": len(train_rows), "n_held_out": len(held_out),
-            "held_out_macro_f1": held_report["macro_f1"], "final_model_trained_on": "all corpus lines"}
+            "held_out_macro_f1": held_report["macro_f1"], "temperature_fitted": fitted_temperature,
+            "final_model_trained_on": "all corpus lines"}
     save_model(TrainedModel(nlp=nlp, version=version, temperature=temperature, arch=arch, meta=meta), output)
     return TrainingReport(version=version, arch=arch, output=output, n_train=len(train_rows),
                           n_held_out=len(held_out), n_reviewed=len(reviewed), temperature=temperature,
