@@ -64,9 +64,9 @@ _DATE_WORDS = re.compile(
     rf"\b(?:(?:next|last|this)\s+(?:week|month|year|{_WEEKDAYS})"
     rf"|(?:(?:end\s+of|in|by|until|from)\s+)?{_MONTHS}(?:\s+\d{{4}})?"
     rf"|tomorrow|yesterday|tonight|{_WEEKDAYS})\b")
-_DATE_DIGITS = re.compile(
-    rf"\b(?:(?:on\s+)?the\s+\d{{1,2}}(?:st|nd|rd|th)(?:\s+of\s+{_MONTHS})?"
-    r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?|in\s+\d+\s+(?:days?|weeks?|months?))\b")
+# numeric dates are found from their digits (fast to skip to) and extended leftwards in Python
+_DATE_NUMBER = re.compile(
+    rf"\d{{1,2}}(?:(?:st|nd|rd|th)\b(?:\s+of\s+{_MONTHS}\b)?|/\d{{1,2}}(?:/\d{{2,4}})?\b|\s+(?:days?|weeks?|months?)\b)")
 # words that must be present for the word-based patterns to have anything to find
 _DATE_GATE = frozenset(re.findall(r"\w+", "january february march april june july august september sept october "
                                            "november december jan feb aug oct nov dec monday tuesday wednesday "
@@ -74,7 +74,7 @@ _DATE_GATE = frozenset(re.findall(r"\w+", "january february march april june jul
                                            "year"))
 _PRODUCT_GATE = frozenset(re.findall(r"\w+", "full fibre fiber broadband mobile sim esim e tv landline home 3g 4g "
                                               "5g router hub wifi wi internet prepaid unlimited data cell cable"))
-_PERSON_GATE = frozenset(["i'm", "im", "am", "name", "name's", "names", "called", "named", "it's", "its", "this"])
+_PERSON_GATE = frozenset(["i'm", "im", "am", "name", "name's", "names", "called", "named", "it's"])
 _GATE_WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _MAY = re.compile(r"\b(?:in|by|until|end\s+of)\s+May\b")
 _PRODUCT = re.compile(rf"\b{_PRODUCTS}\b")
@@ -157,7 +157,24 @@ def _regex_spans(text: str, words: set[str] | None = None) -> list[tuple[str, in
                 or "dollar" in folded:
             found.extend(("MONEY", m.start(), m.end()) for m in _MONEY.finditer(folded))
     if has_digit:
-        found.extend(("DATE", m.start(), m.end()) for m in _DATE_DIGITS.finditer(folded))
+        for m in _DATE_NUMBER.finditer(folded):
+            start = m.start()
+            if not _starts_word(folded, start) or (start and folded[start - 1] == "/"):
+                continue
+            tail = folded[start:m.end()]
+            if tail[-1] == "s" or tail.endswith(("day", "week", "month")):  # "in 3 days"
+                if folded[max(0, start - 3) : start] != "in ":
+                    continue
+                start -= 3
+            elif "/" not in tail:  # "the 14th", "on the 3rd of may"
+                before = folded[max(0, start - 7) : start]
+                if before.endswith("on the "):
+                    start -= 7
+                elif before.endswith("the "):
+                    start -= 4
+                else:
+                    continue
+            found.append(("DATE", start, m.end()))
     if not _DATE_GATE.isdisjoint(words):
         found.extend(("DATE", m.start(), m.end()) for m in _DATE_WORDS.finditer(folded))
     if "May" in text:
