@@ -300,6 +300,8 @@ class PostMaker:
                 pieces.append(rng.choice(parts["ask"]))
             if rng.random() < 0.25:
                 rng.shuffle(pieces)
+            if "story" in parts and rng.random() < 0.4:
+                pieces.insert(0, rng.choice(parts["story"]))
         text = pieces[0]
         for piece in pieces[1:]:
             text += rng.choice(JOINERS) + piece

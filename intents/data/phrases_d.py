@@ -279,3 +279,12 @@ COMPOSE["new_customer"]["ask"] += [
     "can't wait to join, what happens next", "ordered my first phone with you, when does it ship",
     "just placed an order to join you, how long for the sim",
 ]
+# renewal posts are often stories: what happened when the author tried to stay
+COMPOSE["renewal"]["story"] = [
+    "rang last night and sat through the menu for ages", "went into the store on saturday",
+    "the lad in the shop was nice enough but couldn't budge on price", "checked the app this morning",
+    "my partner's contract is up at the same time", "i've had four phones with you over the years",
+    "did the online chat thing", "got a text saying my plan is changing", "looked at the comparison sites",
+    "spoke to someone who said they'd call back with an offer", "been paying by direct debit without fail",
+    "the email said i'm eligible", "asked on the chat yesterday", "i pay for two lines and a tablet",
+]
