@@ -288,6 +288,8 @@ class PostMaker:
                 pieces.insert(0, rng.choice(parts["reaction"]))
             if rng.random() < 0.25:
                 pieces.append(rng.choice(parts["statement"]))
+            if rng.random() < 0.3:
+                pieces.insert(0, rng.choice(parts["aside"]))
         elif intent == "new_customer" and rng.random() < 0.2:
             pieces = [rng.choice(parts["blocked"]),
                       rng.choice(["i just want to join", "trying to switch to you", "want to sign up",

@@ -288,3 +288,12 @@ COMPOSE["renewal"]["story"] = [
     "spoke to someone who said they'd call back with an offer", "been paying by direct debit without fail",
     "the email said i'm eligible", "asked on the chat yesterday", "i pay for two lines and a tablet",
 ]
+COMPOSE["new_customer"]["story"] = [
+    "been looking at your website all evening", "my mate's with you and rates it", "popped into your shop earlier",
+    "compared a few networks last night", "my contract elsewhere finishes soon", "moving in with my partner next month",
+    "saw the advert on the bus", "the neighbours all seem to have you",
+]
+COMPOSE["other"]["aside"] = [
+    "saw this on the news", "my brother sent me this", "random one", "not a complaint btw", "just curious",
+    "off topic but", "while i'm here", "quick one for anyone", "fun fact", "for what it's worth",
+]
