@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import socket
 import threading
 import time
 from datetime import UTC, datetime
@@ -27,15 +26,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import func, select
 from starlette.middleware.base import RequestResponseEndpoint
 from starlette.responses import Response
 
-from bot.errors import ConfigError
 from bot.platforms.mastodon_sandbox_client import SANDBOX_TOKEN, MastodonSandboxClient, iso_reset
+from bot.platforms.sandbox_server import BackgroundServer, base_url_of, bind_loopback, serve_in_foreground
 
 logger = logging.getLogger(__name__)
 
@@ -176,22 +174,6 @@ def build_app(
     return app
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    """Listen on a loopback port (0: any free one); a clear error if that is impossible."""
-    if not (host.startswith("127.") or host in {"localhost", "::1"}):
-        raise ConfigError("the Mastodon sandbox only listens on a loopback address", key="sandbox.host")
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        raise ConfigError(f"cannot listen on {host}:{port} ({exc.strerror})", key="sandbox.mastodon_port") from None
-    sock.listen(128)
-    sock.set_inheritable(True)
-    return sock
-
-
 class MastodonSandbox:
     """The sandbox served from a background thread of this process."""
 
@@ -211,8 +193,7 @@ class MastodonSandbox:
         self.our_username = our_username
         self.rate_limit = rate_limit
         self.rate_window_seconds = rate_window_seconds
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._server: BackgroundServer | None = None
         self._base_url: str | None = None
         self._client: MastodonSandboxClient | None = None
 
@@ -231,10 +212,8 @@ class MastodonSandbox:
     def start(self) -> None:
         if self._server is not None:
             return
-        sock = _bind(self.host, self.port)
-        bound_port = sock.getsockname()[1]
-        host_in_url = f"[{self.host}]" if ":" in self.host else self.host
-        base_url = f"http://{host_in_url}:{bound_port}"
+        sock = bind_loopback(self.host, self.port, what="Mastodon sandbox", key="sandbox.mastodon_port")
+        base_url = base_url_of(self.host, sock)
         app = build_app(
             base_url=base_url,
             state_path=self.state_path,
@@ -242,33 +221,19 @@ class MastodonSandbox:
             rate_limit=self.rate_limit,
             rate_window_seconds=self.rate_window_seconds,
         )
-        server = uvicorn.Server(
-            uvicorn.Config(app, log_level="warning", server_header=False, access_log=False, lifespan="on")
-        )
-        thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="mastodon-sandbox"
-        )
-        thread.start()
-        deadline = time.monotonic() + 15
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                server.should_exit = True
-                sock.close()
-                raise RuntimeError(f"the Mastodon sandbox did not start on {base_url}")
-            time.sleep(0.01)
-        self._server, self._thread, self._base_url = server, thread, base_url
+        server = BackgroundServer(app, sock, name="Mastodon sandbox")
+        server.start()
+        self._server, self._base_url = server, base_url
         self._client = MastodonSandboxClient(base_url, our_username=self.our_username)
         logger.info("Mastodon sandbox listening on %s", base_url)
 
     def stop(self) -> None:
         if self._server is None:
             return
-        self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        self._server.stop()
         if self._client is not None:
             self._client.close()
-        self._server = self._thread = self._client = None
+        self._server = self._client = None
         self._base_url = None
 
     def __enter__(self) -> MastodonSandbox:
@@ -336,11 +301,8 @@ def serve_mastodon_sandbox(
     our_username: str = "parleytelecom",
 ) -> None:
     """Serve the sandbox in the foreground until interrupted (for a process of its own)."""
-    sock = _bind(host, port)
-    bound_port = sock.getsockname()[1]
-    base_url = f"http://{host}:{bound_port}"
+    sock = bind_loopback(host, port, what="Mastodon sandbox", key="sandbox.mastodon_port")
+    base_url = base_url_of(host, sock)
     app = build_app(base_url=base_url, state_path=state_path, our_username=our_username)
     logger.info("Mastodon sandbox listening on %s (state: %s)", base_url, state_path or "in memory")
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", server_header=False, access_log=False))
-    server.run(sockets=[sock])
-
+    serve_in_foreground(app, sock)

@@ -15,17 +15,15 @@ sends for ``get_me`` and ``create_tweet`` by default.
 from __future__ import annotations
 
 import logging
-import socket
-import threading
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 
 import httpx
-import uvicorn
 
 from bot.errors import ConfigError
+from bot.platforms.sandbox_server import BackgroundServer, base_url_of, bind_loopback, serve_in_foreground
 from bot.platforms.x_sandbox_app import SANDBOX_TOKEN, build_app
 from bot.platforms.x_sandbox_store import SandboxStore
 
@@ -128,24 +126,6 @@ class XSandboxClient(SandboxControls):
         return response.json()
 
 
-def _make_server(host: str, port: int, state_path: Path | None, our_username: str
-                 ) -> tuple[uvicorn.Server, socket.socket, SandboxStore]:
-    if not (host.startswith("127.") or host in {"localhost", "::1"}):
-        raise ConfigError("the X sandbox only listens on a loopback address", key="sandbox.host")
-    store = SandboxStore(state_path=state_path, our_username=our_username)
-    config = uvicorn.Config(build_app(store), log_level="warning", access_log=False, lifespan="off")
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        store.close()
-        sock.close()
-        raise ConfigError(f"cannot listen on {host}:{port} ({exc.strerror})", key="sandbox.x_port") from None
-    sock.listen(128)
-    return uvicorn.Server(config), sock, store
-
-
 class XSandbox(SandboxControls):
     """The sandbox server in a background thread of this process, with the same controls."""
 
@@ -161,18 +141,15 @@ class XSandbox(SandboxControls):
         self.port = port
         self.state_path = state_path
         self.our_username = our_username
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._sock: socket.socket | None = None
+        self._server: BackgroundServer | None = None
         self._store: SandboxStore | None = None
         self._client: XSandboxClient | None = None
 
     @property
     def base_url(self) -> str:
-        if self._sock is None:
+        if self._server is None:
             raise RuntimeError("the X sandbox is not started")
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self._sock.getsockname()[1]}"
+        return base_url_of(self.host, self._server.sock)
 
     @property
     def client(self) -> XSandboxClient:
@@ -189,37 +166,27 @@ class XSandbox(SandboxControls):
     def start(self) -> None:
         if self._server is not None:
             return
-        self._server, self._sock, self._store = _make_server(
-            self.host, self.port, self.state_path, self.our_username)
-        server, sock = self._server, self._sock
-        self._thread = threading.Thread(
-            target=lambda: server.run(sockets=[sock]), name="x-sandbox", daemon=True
-        )
-        self._thread.start()
+        sock = bind_loopback(self.host, self.port, what="X sandbox", key="sandbox.x_port")
+        store = SandboxStore(state_path=self.state_path, our_username=self.our_username)
+        server = BackgroundServer(build_app(store), sock, name="X sandbox", lifespan="off")
+        try:
+            server.start()
+        except ConfigError:
+            store.close()
+            raise
+        self._server, self._store = server, store
         self._client = XSandboxClient(self.base_url)
-        for _ in range(500):
-            if server.started or not self._thread.is_alive():
-                break
-            threading.Event().wait(0.01)
-        if not server.started:
-            self.stop()
-            raise ConfigError(f"the X sandbox did not start on {self.host}:{self.port}")
         logger.info("X sandbox listening on %s", self.base_url)
 
     def stop(self) -> None:
         if self._server is None:
             return
-        self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        self._server.stop()
         if self._client is not None:
             self._client.close()
-        if self._sock is not None:
-            self._sock.close()
         if self._store is not None:
             self._store.close()
-        self._server = self._thread = self._client = self._store = None
-        self._sock = None
+        self._server = self._client = self._store = None
 
     def __enter__(self) -> XSandbox:
         self.start()
@@ -241,10 +208,10 @@ def serve_x_sandbox(
     our_username: str = "parleytelecom",
 ) -> None:
     """Serve in the foreground until interrupted (SIGINT/SIGTERM stop it cleanly)."""
-    server, sock, store = _make_server(host, port, state_path, our_username)
-    logger.info("X sandbox listening on http://%s:%s", host, sock.getsockname()[1])
+    sock = bind_loopback(host, port, what="X sandbox", key="sandbox.x_port")
+    store = SandboxStore(state_path=state_path, our_username=our_username)
+    logger.info("X sandbox listening on %s", base_url_of(host, sock))
     try:
-        server.run(sockets=[sock])
+        serve_in_foreground(build_app(store), sock, lifespan="off")
     finally:
-        sock.close()
         store.close()
