@@ -176,14 +176,26 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
         model_dir: Annotated[str | None, typer.Option(help="Model directory (default: shipped).")] = None,
         n: Annotated[int, typer.Option(help="Posts in the batch run.")] = 20000,
+        pipeline: Annotated[
+            bool, typer.Option("--pipeline/--no-pipeline", help="Also time the whole pipeline on SQLite.")
+        ] = True,
     ) -> None:
-        """Classifications per second (batch and one at a time), model load time, peak memory."""
+        """Classifications per second (batch and one at a time), model load time, peak memory,
+        and mentions per second through the whole pipeline (classify, route, draft, guard, store)."""
         from intents.bench import run_bench
 
         with _clear_errors():
-            results = run_bench(model_dir=model_dir, n_batch=n, n_single=max(1, min(2000, n // 10)))
+            results: dict[str, dict[str, object]] = {
+                "classifier": run_bench(model_dir=model_dir, n_batch=n, n_single=max(1, min(2000, n // 10)))
+            }
+            if pipeline:
+                from bot.bench import run_pipeline_bench
+
+                results["pipeline"] = run_pipeline_bench(n=500)
         if as_json:
-            typer.echo(json.dumps({"classifier": results}, indent=2))
+            typer.echo(json.dumps(results, indent=2))
             return
-        for key, value in results.items():
-            typer.echo(f"{key:<32}{value}")
+        for section, values in results.items():
+            typer.echo(f"[{section}]")
+            for key, value in values.items():
+                typer.echo(f"{key:<32}{value}")

@@ -96,9 +96,11 @@ def test_train_rejects_unknown_arch() -> None:
 def test_bench_json() -> None:
     code, out, _ = _run("bench", "--json", "--n", "300")
     assert code == 0
-    results = json.loads(out)["classifier"]
+    report = json.loads(out)
+    results = report["classifier"]
     assert results["batch_per_second"] > 0 and results["single_per_second"] > 0
     assert results["max_rss_mb"] > 0 and results["model_load_seconds"] > 0
+    assert sum(report["pipeline"]["pipeline_routes"].values()) == report["pipeline"]["pipeline_mentions"]
 
 
 _DEV_REPORTS: dict[Path, dict[str, Any]] = {}
