@@ -74,6 +74,10 @@ _DATE_GATE = frozenset(re.findall(r"\w+", "january february march april june jul
                                            "year"))
 _PRODUCT_GATE = frozenset(re.findall(r"\w+", "full fibre fiber broadband mobile sim esim e tv landline home 3g 4g "
                                               "5g router hub wifi wi internet prepaid unlimited data cell cable"))
+# every _DATE_WORDS match contains one of these substrings (the word gate above is the token test)
+_DATE_SUBSTRINGS = ("jan", "feb", "march", "april", "june", "july", "aug", "sept", "oct", "nov", "dec", "tomorrow",
+                    "yesterday", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                    "sunday")
 _PERSON_GATE = frozenset(["i'm", "im", "am", "name", "name's", "names", "called", "named", "it's"])
 _GATE_WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _MAY = re.compile(r"\b(?:in|by|until|end\s+of)\s+May\b")
@@ -122,6 +126,14 @@ def first_name_from_display(display_name: str) -> str | None:
 
 def _starts_word(text: str, start: int) -> bool:
     return start == 0 or not text[start - 1].isalnum()
+
+
+def _may_have_date_words(folded: str) -> bool:
+    """False only when _DATE_WORDS cannot match: a dozen substring tests cost far less than the regex."""
+    if ("next" in folded or "last" in folded or "this" in folded) and (
+            "week" in folded or "month" in folded or "year" in folded or "day" in folded):
+        return True
+    return any(word in folded for word in _DATE_SUBSTRINGS)
 
 
 def _regex_spans(text: str, words: set[str] | None = None) -> list[tuple[str, int, int]]:
@@ -175,7 +187,7 @@ def _regex_spans(text: str, words: set[str] | None = None) -> list[tuple[str, in
                 else:
                     continue
             found.append(("DATE", start, m.end()))
-    if not _DATE_GATE.isdisjoint(words):
+    if not _DATE_GATE.isdisjoint(words) and _may_have_date_words(folded):
         found.extend(("DATE", m.start(), m.end()) for m in _DATE_WORDS.finditer(folded))
     if "May" in text:
         found.extend(("DATE", m.start(), m.end()) for m in _MAY.finditer(text))
@@ -199,23 +211,32 @@ def extract_entities(
     Providers win over everything else ("Sky TV" is a provider, not a product);
     otherwise the earlier and then the longer match wins.
     """
-    candidates: list[tuple[int, int, int, str]] = []  # (priority, start, -length, label)
-    if provider_terms is not None:
-        if provider_matches is None:
-            provider_matches = list(provider_terms.pattern.finditer(text))
-        for match in provider_matches:
-            label = "PROVIDER" if provider_terms.is_us(match.group(0)) else "COMPETITOR"
-            candidates.append((0, match.start(), match.start() - match.end(), label))
-    for label, start, end in _regex_spans(text, words):
-        candidates.append((1, start, start - end, label))
-    candidates.sort()
     taken: list[tuple[int, int]] = []
     spans: list[Span] = []
-    for _priority, start, negative_length, label in candidates:
+    if provider_terms is not None:  # one finditer: never overlapping, already in order, always kept
+        if provider_matches is None:
+            provider_matches = list(provider_terms.pattern.finditer(text))
+        is_us = provider_terms.is_us
+        for match in provider_matches:
+            start, end = match.span()
+            matched = match.group()
+            taken.append((start, end))
+            spans.append(Span("PROVIDER" if is_us(matched) else "COMPETITOR", start, end, matched))
+    found = _regex_spans(text, words)
+    if not found:
+        return spans
+    candidates = sorted((start, start - end, label) for label, start, end in found)
+    for start, negative_length, label in candidates:
         end = start - negative_length
-        if any(start < e and s < end for s, e in taken):
-            continue
-        taken.append((start, end))
-        spans.append(Span(label=label, start=start, end=end, text=text[start:end]))
-    spans.sort(key=lambda s: s.start)
+        for s, e in taken:
+            if start < e and s < end:
+                break
+        else:
+            taken.append((start, end))
+            spans.append(Span(label, start, end, text[start:end]))
+    spans.sort(key=_span_start)
     return spans
+
+
+def _span_start(span: Span) -> int:
+    return span.start

@@ -67,7 +67,8 @@ _FOREIGN = _wordset(
 
 
 _ABUSIVE_STEM_CUES = ("fuck", "fck", "f*", "shit", "sh1t", "wank", "cunt", "c*", "piss off", "fuuu", "ffs")
-_URGENT_CUES = ("day", "week", "ill", "abuse", "alarm")
+# every urgent phrase contains one of these (the cheap test before the regex)
+_URGENT_CUES = ("days", "weeks", "terminal", "alarm", "abuse")
 _LEGAL_CUES = ("claims", "standards", "legal", "court", "advice", "bureau", "protection", "section")
 _QUESTION_WORDS = frozenset(
     ("how", "what", "when", "where", "why", "who", "which", "whats", "can", "could", "would", "will", "is", "are",
@@ -109,7 +110,9 @@ def looks_non_english(text: str) -> bool:
 
 def _non_english(text: str, words: set[str]) -> bool:
     """Mostly non-Latin letters, or several words and far more common foreign than English words."""
-    if not text.isascii() and len(_NON_LATIN_LETTER.findall(text)) > 0.3 * len(text):
+    # non-Latin letters are a subset of the non-ASCII characters, counted in C first
+    if not text.isascii() and len(text) - len(text.encode("ascii", "ignore")) > 0.3 * len(text) \
+            and len(_NON_LATIN_LETTER.findall(text)) > 0.3 * len(text):
         return True
     if len(words) < 5:
         return False
