@@ -115,10 +115,15 @@ class IntentClassifier:
         inverse_temperature = 1.0 / self.temperature
         threshold = self.low_confidence_threshold
         find_pii = self._find_pii
+        labels = tuple(LABELS)
+        rescale = inverse_temperature != 1.0  # x ** 1.0 == x exactly: skip the power at T = 1
         for text, found, norm, doc in zip(texts, matches, normalised, docs, strict=True):
-            cats = doc.cats
+            get_score = doc.cats.get
             # temperature scaling inline (same as model.apply_temperature): this loop runs per post
-            powered = [max(cats.get(label, 0.0), 1e-12) ** inverse_temperature for label in LABELS]
+            if rescale:
+                powered = [max(get_score(label, 0.0), 1e-12) ** inverse_temperature for label in labels]
+            else:
+                powered = [max(get_score(label, 0.0), 1e-12) for label in labels]
             total = sum(powered)
             calibrated = [p / total for p in powered]
             confidence = max(calibrated)
@@ -131,7 +136,7 @@ class IntentClassifier:
             results.append(
                 Classification(
                     intent=_INTENTS[best],
-                    scores=dict(zip(LABELS, [round(p, 4) for p in calibrated], strict=True)),
+                    scores={label: round(p, 4) for label, p in zip(labels, calibrated, strict=True)},
                     entities=tuple(entities),
                     pii=tuple(find_pii(text)) if find_pii else (),
                     flags=frozenset(flags),

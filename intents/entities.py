@@ -147,9 +147,12 @@ def _regex_spans(text: str, words: set[str] | None = None) -> list[tuple[str, in
         folded = text.translate(_ASCII_LOWER)
     if words is None:
         words = set(_GATE_WORDS.findall(folded.replace("’", "'")))
-    has_digit = _DIGIT.search(text) is not None
+    # patterns that start with a digit are searched from the first digit on (same matches, shorter scan)
+    first_digit_match = _DIGIT.search(text)
+    has_digit = first_digit_match is not None
+    first_digit = first_digit_match.start() if first_digit_match is not None else 0
     if has_digit:
-        for m in _POSTCODE_TAIL.finditer(folded):
+        for m in _POSTCODE_TAIL.finditer(folded, first_digit):
             start = m.start()
             while start > 0 and start > m.start() - 2 and "a" <= folded[start - 1] <= "z":
                 start -= 1
@@ -158,9 +161,9 @@ def _regex_spans(text: str, words: set[str] | None = None) -> list[tuple[str, in
         for m in _OUTWARD_POSTCODE.finditer(folded):
             if _starts_word(folded, m.start()) and m.group(2).upper() in _AREA_SET:
                 found.append(("POSTCODE", m.start(1), m.end(1)))
-        if _FIVE_DIGITS.search(text):
+        if _FIVE_DIGITS.search(text, first_digit):
             found.extend(("ZIP", m.start(1), m.end(1)) for m in _ZIP.finditer(text))
-        found.extend(("ADDRESS", m.start(), m.end()) for m in _STREET_ADDRESS.finditer(folded)
+        found.extend(("ADDRESS", m.start(), m.end()) for m in _STREET_ADDRESS.finditer(folded, first_digit)
                      if _starts_word(folded, m.start()))
         if "flat" in folded or "ap" in folded or "unit" in folded:
             found.extend(("ADDRESS", m.start(), m.end()) for m in _FLAT.finditer(folded)
@@ -169,7 +172,7 @@ def _regex_spans(text: str, words: set[str] | None = None) -> list[tuple[str, in
                 or "dollar" in folded:
             found.extend(("MONEY", m.start(), m.end()) for m in _MONEY.finditer(folded))
     if has_digit:
-        for m in _DATE_NUMBER.finditer(folded):
+        for m in _DATE_NUMBER.finditer(folded, first_digit):
             start = m.start()
             if not _starts_word(folded, start) or (start and folded[start - 1] == "/"):
                 continue

@@ -241,9 +241,9 @@ def _number_spans(text: str, run: re.Match[str]) -> list[Span]:
     return found
 
 
-def _candidates(text: str) -> list[Span]:
+def _candidates(text: str, first_digit: int) -> list[Span]:
     found = _emails(text) if "@" in text else []
-    for run in _NUMBER_RUN.finditer(text):
+    for run in _NUMBER_RUN.finditer(text, first_digit):  # a run starts with a digit
         found += _number_spans(text, run)
     lowered = text.lower()
     if any(word in lowered for word in _UNIT_WORDS):
@@ -261,10 +261,14 @@ def _candidates(text: str) -> list[Span]:
 
 def find_pii(text: str) -> list[Span]:
     """Every piece of personal data in ``text``, non-overlapping, in reading order."""
-    if not text or ("@" not in text and _DIGIT.search(text) is None):
+    if not text:
         return []
+    digit = _DIGIT.search(text)
+    if digit is None and "@" not in text:
+        return []
+    candidates = _candidates(text, len(text) if digit is None else digit.start())
     chosen: list[Span] = []
-    for span in sorted(_candidates(text), key=lambda s: (_PRIORITY[s.label], s.start)):
+    for span in sorted(candidates, key=lambda s: (_PRIORITY[s.label], s.start)):
         if all(span.end <= kept.start or span.start >= kept.end for kept in chosen):
             chosen.append(span)
     return sorted(chosen, key=lambda s: s.start)
