@@ -129,10 +129,12 @@ class IntentClassifier:
             confidence = max(calibrated)
             best = calibrated.index(confidence)
             words = set(norm.split())
-            flags = detect_flags(text, words)
+            lower = text.lower()  # shared by the flag and entity passes
+            flags = detect_flags(text, words, lower)
             if confidence < threshold:
                 flags.add(LOW_CONFIDENCE)
-            entities = extract_entities(text, provider_terms=terms, provider_matches=found, words=words)
+            entities = extract_entities(text, provider_terms=terms, provider_matches=found, words=words,
+                                        lower=lower)
             results.append(
                 Classification(
                     intent=_INTENTS[best],

@@ -136,13 +136,13 @@ def _may_have_date_words(folded: str) -> bool:
     return any(word in folded for word in _DATE_SUBSTRINGS)
 
 
-def _regex_spans(text: str, words: set[str] | None = None) -> list[tuple[str, int, int]]:
+def _regex_spans(text: str, words: set[str] | None = None, lower: str | None = None) -> list[tuple[str, int, int]]:
     """Every regex entity as (label, start, end); cheap tests skip the regexes that cannot match.
 
     ``words`` are the post's lowercased word tokens (the normaliser's, when the classifier has them).
     """
     found: list[tuple[str, int, int]] = []
-    folded = text.lower()
+    folded = text.lower() if lower is None else lower
     if len(folded) != len(text):  # a few non-ASCII letters change length when lowercased
         folded = text.translate(_ASCII_LOWER)
     if words is None:
@@ -208,6 +208,7 @@ def extract_entities(
     provider_terms: ProviderTerms | None = None,
     provider_matches: list[re.Match[str]] | None = None,
     words: set[str] | None = None,
+    lower: str | None = None,
 ) -> list[Span]:
     """Entities in ``text`` with exact character spans, sorted by position, never overlapping.
 
@@ -225,7 +226,7 @@ def extract_entities(
             matched = match.group()
             taken.append((start, end))
             spans.append(Span("PROVIDER" if is_us(matched) else "COMPETITOR", start, end, matched))
-    found = _regex_spans(text, words)
+    found = _regex_spans(text, words, lower)
     if not found:
         return spans
     candidates = sorted((start, start - end, label) for label, start, end in found)

@@ -76,14 +76,16 @@ _QUESTION_WORDS = frozenset(
 )
 
 
-def detect_flags(text: str, words: set[str] | None = None) -> set[str]:
+def detect_flags(text: str, words: set[str] | None = None, lower: str | None = None) -> set[str]:
     """All flags that apply to ``text`` (without low_confidence, which needs the scores).
 
     ``words`` (lowercased tokens) can be passed in by a caller that has them
-    already, which saves the one regex pass this function would otherwise make.
+    already, which saves the one regex pass this function would otherwise make; ``lower`` is
+    ``text.lower()``, for a caller that lowercases the post once for several passes.
     """
     flags: set[str] = set()
-    lower = text.lower()
+    if lower is None:
+        lower = text.lower()
     wordset = words if words is not None else set(_WORDS.findall(lower))
     if not _ABUSIVE_WORDS.isdisjoint(wordset) or (
         any(cue in lower for cue in _ABUSIVE_STEM_CUES) and _ABUSIVE_STEMS.search(lower)
@@ -114,7 +116,7 @@ def _non_english(text: str, words: set[str]) -> bool:
     if not text.isascii() and len(text) - len(text.encode("ascii", "ignore")) > 0.3 * len(text) \
             and len(_NON_LATIN_LETTER.findall(text)) > 0.3 * len(text):
         return True
-    if len(words) < 5:
+    if len(words) < 5 or _FOREIGN.isdisjoint(words):
         return False
     foreign = len(_FOREIGN.intersection(words))
     return foreign >= 2 and foreign > 2 * len(_ENGLISH.intersection(words))
