@@ -53,7 +53,9 @@ def draft_command(
     platform: str = typer.Option("x", "--platform", help="x or mastodon."),
     provider: str | None = typer.Option(None, "--provider", help="Our handle the post mentioned."),
     author_name: str = typer.Option("", "--author-name", help="The author's display name."),
-    author_handle: str = typer.Option("someone", "--author-handle", help="The author's handle."),
+    author_handle: str = typer.Option(
+        "customer", "--author-handle", help="The author's handle (every reply opens with it)."
+    ),
     previous_intent: str | None = typer.Option(
         None, "--previous-intent", help="Treat the post as a follow-up in a conversation with this intent."
     ),
