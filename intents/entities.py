@@ -45,17 +45,18 @@ _NOT_A_NAME = {"Not", "So", "Sorry", "Fed", "Done", "Still", "Just", "Now", "On"
 _AREA_SET = frozenset(_AREAS)
 # Patterns below run on lowercased text (same offsets), compiled without IGNORECASE (faster). Those
 # anchored on a digit or a rare literal skip the leading \b and check the left boundary in Python on
-# the few matches; word-list patterns keep \b, which fails fast between the letters of a word.
+# the few matches; word-list patterns keep \b, which fails fast between the letters of a word. A pattern
+# that starts with a plain \d (not \d{1,4}) lets re skip to the digits in C; \d\d{0,3} matches the same.
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _POSTCODE_TAIL = re.compile(r"\d[a-z\d]?\s?\d[a-z]{2}(?![a-z0-9])")
 _OUTWARD_POSTCODE = re.compile(
     r"(?:in|at|near|around|postcode:?|post\s+code:?|area|to|from|for)\s+(([a-z]{1,2})\d[a-z\d]?)(?![a-z0-9])")
 _DIGIT = re.compile(r"\d")
-_FIVE_DIGITS = re.compile(r"\d{5}")
+_FIVE_DIGITS = re.compile(r"\d\d{4}")
 _ZIP = re.compile(r"(?:\b(?:zip(?:\s*code)?:?|in|at|near)\s+|\b[A-Z]{2},?\s+)(\d{5}(?:-\d{4})?)\b")
 _FLAT = re.compile(r"(?:flat|apartment|apt|unit)\s*\d+[a-z]?\b")
 _STREET_ADDRESS = re.compile(
-    r"\d{1,4}[a-z]?\s+(?!(?:on|the|a|in|for|to|of|and|hours?|days?|mins?|minutes?|weeks?|months?|years?)\b)"
+    r"\d\d{0,3}[a-z]?\s+(?!(?:on|the|a|in|for|to|of|and|hours?|days?|mins?|minutes?|weeks?|months?|years?)\b)"
     rf"(?:[a-z']+\s+){{0,2}}{_STREET}\b")
 _MONEY = re.compile(
     r"[£$€]\s?\d+(?:[.,]\d{1,2})?(?:\s?(?:/|a|per)\s?(?:month|mo|m|year|yr)\b|pm\b)?"
@@ -66,7 +67,7 @@ _DATE_WORDS = re.compile(
     rf"|tomorrow|yesterday|tonight|{_WEEKDAYS})\b")
 # numeric dates are found from their digits (fast to skip to) and extended leftwards in Python
 _DATE_NUMBER = re.compile(
-    rf"\d{{1,2}}(?:(?:st|nd|rd|th)\b(?:\s+of\s+{_MONTHS}\b)?|/\d{{1,2}}(?:/\d{{2,4}})?\b|\s+(?:days?|weeks?|months?)\b)")
+    rf"\d\d?(?:(?:st|nd|rd|th)\b(?:\s+of\s+{_MONTHS}\b)?|/\d{{1,2}}(?:/\d{{2,4}})?\b|\s+(?:days?|weeks?|months?)\b)")
 # words that must be present for the word-based patterns to have anything to find
 _DATE_GATE = frozenset(re.findall(r"\w+", "january february march april june july august september sept october "
                                            "november december jan feb aug oct nov dec monday tuesday wednesday "
