@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from intents.providers import trie_regex
+
 
 def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -70,6 +72,8 @@ _ABUSIVE_STEM_CUES = ("fuck", "fck", "f*", "shit", "sh1t", "wank", "cunt", "c*",
 # every urgent phrase contains one of these (the cheap test before the regex)
 _URGENT_CUES = ("days", "weeks", "terminal", "alarm", "abuse")
 _LEGAL_CUES = ("claims", "standards", "legal", "court", "advice", "bureau", "protection", "section")
+# one scan for all three cue lists: most posts have none, and then no per-list test runs
+_ANY_CUE = re.compile(trie_regex(_ABUSIVE_STEM_CUES + _URGENT_CUES + _LEGAL_CUES))
 _QUESTION_WORDS = frozenset(
     ("how", "what", "when", "where", "why", "who", "which", "whats", "can", "could", "would", "will", "is", "are",
      "am", "do", "does", "did", "should", "any", "anyone", "has", "have")
@@ -87,16 +91,17 @@ def detect_flags(text: str, words: set[str] | None = None, lower: str | None = N
     if lower is None:
         lower = text.lower()
     wordset = words if words is not None else set(_WORDS.findall(lower))
+    has_cue = _ANY_CUE.search(lower) is not None
     if not _ABUSIVE_WORDS.isdisjoint(wordset) or (
-        any(cue in lower for cue in _ABUSIVE_STEM_CUES) and _ABUSIVE_STEMS.search(lower)
+        has_cue and any(cue in lower for cue in _ABUSIVE_STEM_CUES) and _ABUSIVE_STEMS.search(lower)
     ):
         flags.add(ABUSIVE)
     if not _URGENT_WORDS.isdisjoint(wordset) or "999" in text or "911" in text or (
-        any(cue in lower for cue in _URGENT_CUES) and _URGENT_PHRASES.search(lower)
+        has_cue and any(cue in lower for cue in _URGENT_CUES) and _URGENT_PHRASES.search(lower)
     ):
         flags.add(URGENT)
     if not _LEGAL_WORDS.isdisjoint(wordset) or (
-        any(cue in lower for cue in _LEGAL_CUES) and _LEGAL_PHRASES.search(lower)
+        has_cue and any(cue in lower for cue in _LEGAL_CUES) and _LEGAL_PHRASES.search(lower)
     ):
         flags.add(LEGAL)
     if "?" in text or (not _QUESTION_WORDS.isdisjoint(wordset) and _QUESTION_START.match(text)):
