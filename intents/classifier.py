@@ -8,10 +8,12 @@ the entity pass labels it PROVIDER rather than COMPETITOR.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import importlib
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -31,6 +33,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_LOW_CONFIDENCE = 0.5
 _INTENTS = [Intent(label) for label in LABELS]
 _BATCH_SIZE = 5000
+_GC_PAUSE_MIN_BATCH = 64  # smaller batches finish before the collector would run much
 
 
 def _load_pii() -> ModuleType | None:
@@ -42,6 +45,25 @@ def _load_pii() -> ModuleType | None:
             raise
         logger.warning("intents.pii is not available: classifications carry no PII spans")
         return None
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector off during a batch.
+
+    A batch allocates several small objects per post (matches, spans, scores,
+    Classifications) that reference counting frees; the collector's repeated
+    passes over them cost about 10% of batch time (measured with `parley bench`).
+    Reference counting still runs; the collector is switched back on afterwards
+    unless it was off before (another thread's batch, or the application's choice).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class IntentClassifier:
@@ -107,6 +129,12 @@ class IntentClassifier:
         return result if first_name is None else dataclasses.replace(result, first_name=first_name)
 
     def classify_batch(self, texts: Sequence[str], *, provider: str | None = None) -> list[Classification]:
+        if len(texts) < _GC_PAUSE_MIN_BATCH:
+            return self._classify_batch(texts, provider)
+        with _cyclic_gc_paused():
+            return self._classify_batch(texts, provider)
+
+    def _classify_batch(self, texts: Sequence[str], provider: str | None) -> list[Classification]:
         terms = self.terms_for(provider)
         matches = [list(terms.pattern.finditer(text)) for text in texts]
         normalised = [normalise(text, terms, found) for text, found in zip(texts, matches, strict=True)]
