@@ -15,20 +15,20 @@ NOBOT = re.compile(r"(?<![\w#])#nobots?\b", re.IGNORECASE)
 _HANDLE = re.compile(r"@[\w.@-]+")
 
 
+_STOP_ASKING = re.compile(r"\b(stop|quit) (replying|messaging|tweeting|tagging|bothering)( to)? me\b")
+_POLITE = r"(please )?{word}( please| now| it| replying| messaging me)*"
+
+
 def said_stop(text: str, words: list[str]) -> bool:
-    """True when the post, once @handles are removed, is essentially an opt-out ('stop', 'STOP please')."""
-    body = _HANDLE.sub(" ", text).strip().lower()
-    body = re.sub(r"[^\w\s']", " ", body)
-    body = re.sub(r"\s+", " ", body).strip()
+    """True when the post, once @handles are removed, is essentially an opt-out ('stop', 'STOP please',
+    'please stop replying to me'); a post that merely contains the word ('my wifi keeps stopping') is not."""
+    body = _HANDLE.sub(" ", text).lower()
+    body = re.sub(r"\s+", " ", re.sub(r"[^\w\s']", " ", body)).strip()
     if not body:
         return False
-    for word in words:
-        w = word.lower()
-        if body == w or re.fullmatch(rf"(please )?{re.escape(w)}( please| now| it| replying| messaging me)*", body):
-            return True
-        if re.search(r"\b(stop|quit) (replying|messaging|tweeting|tagging|bothering)( to)? me\b", body):
-            return True
-    return False
+    if _STOP_ASKING.search(body):
+        return True
+    return any(re.fullmatch(_POLITE.format(word=re.escape(w.lower())), body) for w in words)
 
 
 def filter_reason(
