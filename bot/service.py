@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
 import threading
 from collections.abc import Callable
 from types import FrameType
 
 from bot.config import Settings
-from bot.errors import ParleyError
+from bot.errors import ConfigError, ParleyError
 from bot.locks import worker_lock
 from bot.pipeline import Pipeline
 from bot.publishing import reconcile_in_flight
@@ -25,20 +26,32 @@ logger = logging.getLogger(__name__)
 
 
 class ConsoleServer:
-    """uvicorn serving the review console in a background thread."""
+    """uvicorn serving the review console in a background thread.
+
+    The socket is bound first, so a port already in use stops start-up with a
+    clear message instead of a console that silently never came up.
+    """
 
     def __init__(self, runtime: Runtime, host: str, port: int) -> None:
         import uvicorn
 
         from bot.console.app import create_app
 
-        config = uvicorn.Config(
-            create_app(runtime.settings, runtime.engine), host=host, port=port, log_level="warning",
-            lifespan="on",
-        )
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            self.sock.bind((host, port))
+        except OSError as exc:
+            self.sock.close()
+            raise ConfigError(f"the review console cannot listen on {host}:{port} ({exc.strerror})",
+                              key="console.port") from None
+        self.sock.listen(128)
+        config = uvicorn.Config(create_app(runtime.settings, runtime.engine), log_level="warning", lifespan="on")
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, name="console", daemon=True)
-        self.host, self.port = host, port
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, name="console",
+                                       daemon=True)
+        self.host, self.port = host, self.sock.getsockname()[1]
 
     def start(self) -> None:
         self.thread.start()
@@ -47,6 +60,7 @@ class ConsoleServer:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        self.sock.close()
 
 
 def prepare(runtime: Runtime) -> Pipeline:
@@ -83,9 +97,9 @@ def run_service(
 
     with worker_lock(settings.database.url):
         runtime = Runtime.from_settings(settings)
+        server = ConsoleServer(runtime, host, port) if console else None  # a busy port fails fast
         pipeline = prepare(runtime)
         scheduler = ParleyScheduler(runtime, pipeline)
-        server = ConsoleServer(runtime, host, port) if console else None
         previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             scheduler.start()
