@@ -68,3 +68,16 @@ def test_unknown_account(tmp_path: Path) -> None:
     config = tmp_path / "config.yaml"
     config.write_text(yaml.safe_dump({"database": {"url": f"sqlite:///{tmp_path / 'p.db'}"}}))
     _assert_clean_failure(_parley("--config", str(config), "poll", "--account", "nope"), "no account named 'nope'")
+
+
+def test_console_port_in_use(tmp_path: Path) -> None:
+    import socket
+
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump({"database": {"url": f"sqlite:///{tmp_path / 'p.db'}"}, "accounts": []}))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        _assert_clean_failure(_parley("--config", str(config), "run", "--port", str(port)),
+                              "console.port", "cannot listen")
