@@ -131,6 +131,7 @@ class RouteDecision:
     rule: str
     reason: str
     would_auto_send: bool = False  # shadow mode: this would have gone out automatically
+    intent: Intent | None = None  # what the conversation is about, follow-ups included
 
 
 @dataclass(frozen=True, slots=True)

@@ -135,9 +135,7 @@ class Pipeline:
                 )
             )
             session.add(_classification_row(mention_id, classification))
-            intent = classification.intent
-            if is_follow_up and previous_intent is not None and intent == Intent.OTHER:
-                intent = previous_intent
+            intent = decision.intent or classification.intent
             conversation.intent = intent.value
             conversation.updated_at = now
             session.add(conversation)

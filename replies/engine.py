@@ -17,6 +17,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.domain import Classification, DraftedReply, Intent, Mention, Route, RouteDecision, Visibility
 from bot.errors import TemplateError
+from intents.entities import first_name_from_display
 from replies.compose import TemplateLibrary, sanitise_first_name
 from replies.customers import CustomerMatch
 from replies.drafting import SITUATIONS, Drafter, Facts, guard_check, pii_kinds, sample_variables
@@ -95,7 +96,7 @@ class ReplyEngine:
             full_postcodes[0] if full_postcodes else (postcodes[0] if postcodes else None)
         )
         first_name = sanitise_first_name(
-            classification.first_name or _first_name_from_display(mention.author.display_name),
+            classification.first_name or first_name_from_display(mention.author.display_name),
             max_length=self.settings.replies.first_name_max_length,
         )
         return Facts(
@@ -132,6 +133,7 @@ class ReplyEngine:
             self.settings.routing,
             shadow_mode=self.settings.shadow_mode,
         )
+        decision = replace(decision, intent=facts.intent)
         notes = self._staff_notes(ctx, facts, refusal)
         if notes:
             decision = replace(decision, reason=" ".join([decision.reason, *notes]))
@@ -158,9 +160,3 @@ class ReplyEngine:
         return notes
 
 
-def _first_name_from_display(display_name: str) -> str | None:
-    try:
-        from intents.entities import first_name_from_display
-    except ImportError:
-        return display_name.split()[0] if display_name.split() else None
-    return first_name_from_display(display_name)

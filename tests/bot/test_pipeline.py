@@ -82,6 +82,11 @@ def test_a_prospect_who_answers_with_a_postcode_gets_a_quote(engine: Engine, x_b
     assert len(drafts) == 2
     (m1, _), (m2, d2) = drafts
     assert m2.external_id == follow_up and m2.conversation_id == m1.conversation_id
+    with Session(engine) as s:
+        from bot.storage.tables import ConversationRow
+
+        conversation = s.get(ConversationRow, m2.conversation_id)
+        assert conversation is not None and conversation.intent == "new_customer"
     assert "£" in d2.text and "Mbps" in d2.text  # the quote, from the address
 
 

@@ -138,6 +138,7 @@ def test_follow_up_with_a_postcode_gets_the_quote(engine: ReplyEngine) -> None:
     )
     decision, draft = engine.decide(ctx)
     assert (decision.route, decision.rule) == (Route.AUTO, "new-customer-confident")
+    assert decision.intent is Intent.NEW_CUSTOMER  # the conversation's intent, not this post's alone
     assert "Follow-up" in decision.reason
     assert draft is not None and "new_customer_quote" in draft.template_id
     assert "Fibre 36" in draft.text and "£24" in draft.text
