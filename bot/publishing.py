@@ -13,6 +13,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from sqlmodel import Session, col, select
+
 from bot.config import AccountSettings
 from bot.domain import Visibility
 from bot.errors import AuthFailed, PlatformError, PolicyViolation, RateLimited, Transient
@@ -47,11 +49,17 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
 
 
-def _customer_text(item: OutboxRow, runtime: Runtime) -> str:
-    with session_scope(runtime.engine) as session:
-        draft = session.get(DraftRow, item.draft_id)
-        mention = session.get(MentionRow, draft.mention_id) if draft else None
-        return mention.text if mention else ""
+def _customer_texts(session: Session, items: list[OutboxRow]) -> dict[int, str]:
+    """What each answered post said, so the guard can refuse a reply that repeats its personal data."""
+    draft_ids = [item.draft_id for item in items]
+    if not draft_ids:
+        return {}
+    rows = session.exec(
+        select(DraftRow.id, MentionRow.text)
+        .join(MentionRow, col(MentionRow.id) == DraftRow.mention_id)
+        .where(col(DraftRow.id).in_(draft_ids))
+    ).all()
+    return {draft_id: text for draft_id, text in rows if draft_id is not None}
 
 
 def reconcile_in_flight(runtime: Runtime, *, grace: timedelta | None = None) -> int:
@@ -103,18 +111,19 @@ def publish_due(*, runtime: Runtime, limit: int = 20, accounts: list[AccountSett
                                 platform=runtime.settings.account(name).platform).paused}
         claimed = claim_outbox_items(session=session, worker=runtime.worker, limit=limit,
                                      accounts=[n for n in names if n not in paused])
+        customer_texts = _customer_texts(session, claimed)
     for item in claimed:
-        _publish_one(runtime, item, result)
+        _publish_one(runtime, item, customer_texts.get(item.draft_id, ""), result)
     return result
 
 
-def _publish_one(runtime: Runtime, item: OutboxRow, result: PublishResult) -> None:
+def _publish_one(runtime: Runtime, item: OutboxRow, customer_text: str, result: PublishResult) -> None:
     from replies.guard import enforce
 
     account = runtime.settings.account(item.account)
     max_attempts = runtime.settings.scheduler.max_publish_attempts
     try:
-        enforce(item.text, customer_text=_customer_text(item, runtime))
+        enforce(item.text, customer_text=customer_text)
         post_id = runtime.connector(account).post_reply(
             text=item.text,
             in_reply_to_id=item.in_reply_to_id,
