@@ -147,11 +147,15 @@ class Settings(_Strict):
             seen.add(account.name)
         return self
 
+    def find_account(self, name: str) -> AccountSettings | None:
+        """The account called ``name`` in config (mentions and outbox items record it), if any."""
+        return next((account for account in self.accounts if account.name == name), None)
+
     def account(self, name: str) -> AccountSettings:
-        for account in self.accounts:
-            if account.name == name:
-                return account
-        raise ConfigError(f"no account named {name!r}", key="accounts")
+        account = self.find_account(name)
+        if account is None:
+            raise ConfigError(f"no account named {name!r}", key="accounts")
+        return account
 
     @property
     def our_handles(self) -> set[str]:

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
-from bot.config import AccountSettings, Settings
 from bot.domain import (
     Author,
     Classification,
@@ -117,7 +116,7 @@ class Pipeline:
                 return
             conversation, previous_intent, is_follow_up = self._conversation(session, row, author)
             mention = _to_mention(row, author)
-            account = _account(settings, row.account)
+            account = settings.find_account(row.account)
             classification = self.classifier.classify(
                 row.text, provider=account.handle if account else None, display_name=author.display_name
             )
@@ -224,7 +223,7 @@ class Pipeline:
         return existing, previous, is_follow_up
 
     def _root_from_platform(self, row: MentionRow) -> str | None:
-        account = _account(self.runtime.settings, row.account)
+        account = self.runtime.settings.find_account(row.account)
         if not row.in_reply_to_id or account is None:
             return None
         try:
@@ -245,10 +244,6 @@ class Pipeline:
             display_name=author.display_name,
             text_postcodes=classification.entity_texts("POSTCODE"),
         )
-
-
-def _account(settings: Settings, name: str) -> AccountSettings | None:
-    return next((a for a in settings.accounts if a.name == name), None)
 
 
 def _priority(intent: Intent, classification: Classification) -> int:

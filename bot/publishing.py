@@ -71,8 +71,8 @@ def reconcile_in_flight(runtime: Runtime, *, grace: timedelta | None = None) -> 
                    if item.claimed_by != runtime.worker]
     settled = 0
     for orphan in orphans:
-        account = runtime.account_for(platform=orphan.platform, account_name=orphan.account)
-        if account is None:
+        account = runtime.settings.find_account(orphan.account)
+        if account is None or account.platform != orphan.platform:
             continue
         try:
             found = runtime.connector(account).find_reply(in_reply_to_id=orphan.in_reply_to_id, text=orphan.text)

@@ -73,11 +73,5 @@ class Runtime:
                 self._connectors[account.name] = connector
             return connector
 
-    def account_for(self, *, platform: str, account_name: str) -> AccountSettings | None:
-        for account in self.settings.accounts:
-            if account.name == account_name and account.platform == platform:
-                return account
-        return None
-
     def close(self) -> None:
         self.engine.dispose()
