@@ -114,22 +114,16 @@ def sandbox_command(
     state_dir: Path = typer.Option(Path("var/sandbox"), "--state-dir", help="Where the sandboxes keep state."),
 ) -> None:
     """Serve only the sandbox X and Mastodon servers (for running `parley run` against them)."""
-    from bot.platforms.mastodon_sandbox import MastodonSandbox
-    from bot.platforms.x_sandbox import XSandbox
+    from bot.demo import sandboxes
 
     settings = load_config()
-    handle = settings.accounts[0].handle if settings.accounts else settings.provider.handles[0]
-    state_dir.mkdir(parents=True, exist_ok=True)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    box = settings.sandbox
-    with XSandbox(host=box.host, port=x_port if x_port is not None else box.x_port,
-                  state_path=state_dir / "x.sqlite3", our_username=handle) as x, \
-            MastodonSandbox(host=box.host,
-                            port=mastodon_port if mastodon_port is not None else box.mastodon_port,
-                            state_path=state_dir / "mastodon.sqlite3", our_username=handle) as masto:
-        typer.echo(json.dumps({"x": x.base_url, "mastodon": masto.base_url}), err=False)
+    with sandboxes(settings, state_dir=state_dir, x_port=x_port, mastodon_port=mastodon_port,
+                   every_network=True) as boxes:
+        assert boxes.x is not None and boxes.mastodon is not None
+        typer.echo(json.dumps({"x": boxes.x.base_url, "mastodon": boxes.mastodon.base_url}))
         while not stop.wait(0.5):
             pass
 

@@ -49,8 +49,15 @@ class Sandboxes:
 
 
 @contextmanager
-def sandboxes(settings: Settings, *, state_dir: Path) -> Iterator[Sandboxes]:
-    """Start the sandbox servers the sandbox accounts point at, and point those accounts at them."""
+def sandboxes(
+    settings: Settings,
+    *,
+    state_dir: Path,
+    x_port: int | None = None,
+    mastodon_port: int | None = None,
+    every_network: bool = False,
+) -> Iterator[Sandboxes]:
+    """Start the sandbox servers the sandbox accounts point at (or both), and point those accounts at them."""
     from bot.platforms.mastodon_sandbox import MastodonSandbox
     from bot.platforms.x_sandbox import XSandbox
 
@@ -58,15 +65,16 @@ def sandboxes(settings: Settings, *, state_dir: Path) -> Iterator[Sandboxes]:
     box = settings.sandbox
     sandbox_accounts = [a for a in settings.accounts if a.sandbox and a.enabled]
     handle = sandbox_accounts[0].handle if sandbox_accounts else settings.provider.handles[0]
+    platforms = {"x", "mastodon"} if every_network else {a.platform for a in sandbox_accounts}
     with ExitStack() as stack:
         x = masto = None
-        if any(a.platform == "x" for a in sandbox_accounts):
-            x = stack.enter_context(XSandbox(host=box.host, port=box.x_port,
+        if "x" in platforms:
+            x = stack.enter_context(XSandbox(host=box.host, port=box.x_port if x_port is None else x_port,
                                              state_path=state_dir / "x.sqlite3", our_username=handle))
-        if any(a.platform == "mastodon" for a in sandbox_accounts):
-            masto = stack.enter_context(MastodonSandbox(host=box.host, port=box.mastodon_port,
-                                                        state_path=state_dir / "mastodon.sqlite3",
-                                                        our_username=handle))
+        if "mastodon" in platforms:
+            masto = stack.enter_context(MastodonSandbox(
+                host=box.host, port=box.mastodon_port if mastodon_port is None else mastodon_port,
+                state_path=state_dir / "mastodon.sqlite3", our_username=handle))
         for account in sandbox_accounts:
             account.base_url = (x if account.platform == "x" else masto).base_url  # type: ignore[union-attr]
         yield Sandboxes(x=x, mastodon=masto, our_handle=handle)

@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.config import AccountSettings
 from bot.errors import ParleyError
 from bot.pipeline import Pipeline
 from bot.polling import poll_account
@@ -23,10 +22,6 @@ from bot.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 
-
-def effective_interval(account: AccountSettings) -> float:
-    """The configured interval; a monthly read cap is paced by the account's RequestBudget."""
-    return account.poll_interval_seconds
 
 
 class ParleyScheduler:
@@ -51,7 +46,7 @@ class ParleyScheduler:
             self.scheduler.add_job(
                 poll_job,
                 "interval",
-                seconds=effective_interval(account),
+                seconds=account.poll_interval_seconds,  # a monthly read cap is paced by the budget
                 args=[self, account.name],
                 id=f"poll:{account.name}",
                 name=f"poll {account.name}",
