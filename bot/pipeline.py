@@ -11,7 +11,6 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
@@ -40,11 +39,9 @@ from bot.storage.tables import (
     SentReplyRow,
     utcnow,
 )
-
-if TYPE_CHECKING:
-    from intents.classifier import IntentClassifier
-    from replies.customers import CustomerMatch
-    from replies.engine import ReplyEngine
+from intents.classifier import IntentClassifier, get_classifier
+from replies.customers import match_customer
+from replies.engine import ReplyContext, ReplyEngine
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +61,6 @@ class Pipeline:
     """Holds the loaded classifier and reply engine for a process's lifetime."""
 
     def __init__(self, runtime: Runtime) -> None:
-        from intents.classifier import get_classifier
-        from replies.engine import ReplyEngine
-
         self.runtime = runtime
         self.classifier: IntentClassifier = get_classifier(runtime.settings)
         self.replies: ReplyEngine = ReplyEngine(runtime.settings)
@@ -86,9 +80,12 @@ class Pipeline:
             assert mention_id is not None
             try:
                 self._process_one(mention_id, result)
-            except ParleyError as exc:
+            except Exception as exc:  # one bad mention must not block the ones behind it
                 result.failed += 1
-                logger.error("mention %s could not be processed: %s", mention_id, exc)
+                if isinstance(exc, ParleyError):
+                    logger.error("mention %s could not be processed: %s", mention_id, exc)
+                else:
+                    logger.exception("mention %s could not be processed", mention_id)
                 with session_scope(self.runtime.engine) as session:
                     row = session.get(MentionRow, mention_id)
                     if row is not None and row.status == "new":
@@ -120,9 +117,13 @@ class Pipeline:
             classification = self.classifier.classify(
                 row.text, provider=account.handle if account else None, display_name=author.display_name
             )
-            customer = self._match_customer(session, row, author, classification)
-            from replies.engine import ReplyContext
-
+            customer = match_customer(
+                session=session,
+                platform=row.platform,
+                handle=author.handle,
+                display_name=author.display_name,
+                text_postcodes=classification.entity_texts("POSTCODE"),
+            )
             decision, drafted = self.replies.decide(
                 ReplyContext(
                     mention=mention,
@@ -232,18 +233,6 @@ class Pipeline:
             logger.info("could not fetch the thread of %s: %s", row.external_id, exc)
             return None
 
-    def _match_customer(
-        self, session: Session, row: MentionRow, author: AuthorRow, classification: Classification
-    ) -> CustomerMatch | None:
-        from replies.customers import match_customer
-
-        return match_customer(
-            session=session,
-            platform=row.platform,
-            handle=author.handle,
-            display_name=author.display_name,
-            text_postcodes=classification.entity_texts("POSTCODE"),
-        )
 
 
 def _priority(intent: Intent, classification: Classification) -> int:

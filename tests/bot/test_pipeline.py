@@ -180,3 +180,27 @@ def test_demo_once_json(tmp_path: Path, database_url: str) -> None:
     assert summary["mentions_fetched"] == 10
     assert set(summary["drafts"]) == {"auto", "review"}
     assert summary["replies_sent"] == summary["drafts"]["auto"] > 0
+
+
+def test_one_broken_mention_does_not_block_the_rest(
+    engine: Engine, x_box: XSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = Runtime(settings=_settings(engine, x_box, None), engine=engine)
+    pipeline = Pipeline(runtime)
+    x_box.post_as(username="a", name="A", text="@parleytelecom POISON what deals for new customers?")
+    x_box.post_as(username="b", name="B", text="@parleytelecom what deals do you have for new customers?")
+    real = pipeline.classifier.classify
+
+    def flaky(text: str, **kwargs: Any) -> Any:
+        if "POISON" in text:
+            raise RuntimeError("a bug for this one post")
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(pipeline.classifier, "classify", flaky)
+    assert poll_account(runtime, runtime.settings.accounts[0]).stored == 2
+    result = pipeline.process_new()
+    assert (result.failed, result.processed) == (1, 1)
+    assert pipeline.process_new().processed == 0  # the failed one is not retried in a loop
+    with Session(engine) as s:
+        statuses = sorted(m.status for m in s.exec(select(MentionRow)).all())
+    assert statuses == ["failed", "processed"]
