@@ -30,6 +30,7 @@ from bot.storage.repo import (
     reschedule,
 )
 from bot.storage.tables import DraftRow, MentionRow, OutboxRow, utcnow
+from replies.guard import enforce
 
 logger = logging.getLogger(__name__)
 
@@ -118,8 +119,6 @@ def publish_due(*, runtime: Runtime, limit: int = 20, accounts: list[AccountSett
 
 
 def _publish_one(runtime: Runtime, item: OutboxRow, customer_text: str, result: PublishResult) -> None:
-    from replies.guard import enforce
-
     account = runtime.settings.account(item.account)
     max_attempts = runtime.settings.scheduler.max_publish_attempts
     try:
