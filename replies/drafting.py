@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.config import Settings
-from bot.domain import Classification, DraftedReply, GuardVerdict, Intent, Mention
+from bot.domain import Classification, DraftedReply, Intent, Mention
 from replies.compose import (
     TemplateLibrary,
     fits,
@@ -21,6 +21,7 @@ from replies.compose import (
     mentioned_handles,
     render,
 )
+from replies.guard import check_reply, pii_rescue_needed
 from replies.offers import OfferBook, Quote
 
 logger = logging.getLogger(__name__)
@@ -67,22 +68,10 @@ class Facts:
     accepted: bool = False  # a follow-up saying yes to the offer we made
 
 
-def guard_check(text: str, customer_text: str | None) -> GuardVerdict:
-    from replies.guard import check_reply
-
-    return check_reply(text, customer_text=customer_text)
-
-
 def pii_kinds(text: str, classification: Classification) -> list[str]:
     """The kinds of personal data the author put in public, in words a reply can use."""
     kinds: list[str] = []
-    try:
-        from replies.guard import pii_rescue_needed
-    except ImportError:
-        found: list[str] = []
-    else:
-        found = list(pii_rescue_needed(text))
-    found += [span.label for span in classification.pii]
+    found = [*pii_rescue_needed(text), *(span.label for span in classification.pii)]
     for kind in found:
         key = kind.strip().upper().replace(" ", "_")
         if key in NOT_RESCUED:
@@ -191,7 +180,7 @@ class Drafter:
             # Still give the reviewer something to edit; its verdict shows it must not go out as is.
             template = self.templates.variants(FALLBACK_SITUATION, mention.platform.value)[0]
             text = mention_prefix(mention.platform.value, mention.author.handle) + render(template, values)
-            fallback = DraftedReply(text, template.template_id, guard_check(text, mention.text))
+            fallback = DraftedReply(text, template.template_id, check_reply(text, customer_text=mention.text))
         return fallback, problem
 
     def _limit(self, platform: str, char_limit: int | None) -> int | None:
@@ -217,7 +206,7 @@ class Drafter:
                 if set(mentioned_handles(text)) - allowed_mentions:
                     problem = f"{template.template_id} would mention someone other than the author"
                     continue
-                verdict = guard_check(text, mention.text)
+                verdict = check_reply(text, customer_text=mention.text)
                 if verdict.allowed:
                     return DraftedReply(text=text, template_id=template.template_id, verdict=verdict), None
                 problem = f"{template.template_id}: {'; '.join(verdict.reasons)}"

@@ -20,7 +20,8 @@ from bot.errors import TemplateError
 from intents.entities import first_name_from_display
 from replies.compose import TemplateLibrary, sanitise_first_name
 from replies.customers import CustomerMatch
-from replies.drafting import SITUATIONS, Drafter, Facts, guard_check, pii_kinds, sample_variables
+from replies.drafting import SITUATIONS, Drafter, Facts, pii_kinds, sample_variables
+from replies.guard import check_reply
 from replies.offers import OfferBook, find_postcodes, normalise_postcode, wants_mobile
 from replies.routing import RoutingInput, route, signals_for
 
@@ -67,7 +68,7 @@ class ReplyEngine:
             raise TemplateError(f"{self.templates.root}: no templates for {', '.join(missing)}")
         self.templates.check(
             samples=lambda situation: sample_variables(situation, self.offers, settings),
-            guard=lambda text: guard_check(text, None),
+            guard=check_reply,
             mastodon_limit=settings.replies.mastodon_char_limit,
             longest_handle="a" * 30 + "@" + "b" * 30 + ".social",
         )

@@ -209,12 +209,12 @@ def test_wording_varies_by_post_but_is_stable_for_one_post(engine: ReplyEngine) 
 def test_a_draft_the_guard_refuses_goes_to_review_with_the_reason(
     engine: ReplyEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse_offers(text: str, customer_text: str | None) -> GuardVerdict:
+    def refuse_offers(text: str, *, customer_text: str | None = None) -> GuardVerdict:
         if "YES" in text:
             return GuardVerdict(False, ("pretend refusal of the offer wording",))
         return check_reply(text, customer_text=customer_text)
 
-    monkeypatch.setattr(drafting, "guard_check", refuse_offers)
+    monkeypatch.setattr(drafting, "check_reply", refuse_offers)
     decision, draft = engine.decide(ReplyContext(mention("renew"), classification(Intent.RENEWAL, 0.9), customer=JO))
     assert (decision.route, decision.rule) == (Route.REVIEW, "draft-refused")
     assert "pretend refusal" in decision.reason
