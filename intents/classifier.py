@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import importlib
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 from bot.domain import Classification, Intent, Span
@@ -23,6 +21,7 @@ from intents.entities import extract_entities, first_name_from_display
 from intents.flags import LOW_CONFIDENCE, detect_flags
 from intents.model import LABELS, load_model
 from intents.normalise import normalise
+from intents.pii import find_pii
 from intents.providers import ProviderTerms, canonical_for_handle, provider_terms
 
 if TYPE_CHECKING:
@@ -34,17 +33,6 @@ DEFAULT_LOW_CONFIDENCE = 0.5
 _INTENTS = [Intent(label) for label in LABELS]
 _BATCH_SIZE = 5000
 _GC_PAUSE_MIN_BATCH = 64  # smaller batches finish before the collector would run much
-
-
-def _load_pii() -> ModuleType | None:
-    """intents.pii is written separately; classify without PII until it exists."""
-    try:
-        return importlib.import_module("intents.pii")
-    except ModuleNotFoundError as exc:
-        if exc.name != "intents.pii":
-            raise
-        logger.warning("intents.pii is not available: classifications carry no PII spans")
-        return None
 
 
 @contextmanager
@@ -87,8 +75,7 @@ class IntentClassifier:
         self.provider_names = tuple(provider_names)
         self.provider_handles = tuple(h.lstrip("@") for h in provider_handles)
         self.low_confidence_threshold = low_confidence_threshold
-        pii = _load_pii()
-        self._find_pii: Callable[[str], list[Span]] | None = getattr(pii, "find_pii", None) if pii else None
+        self._find_pii: Callable[[str], list[Span]] = find_pii  # `parley bench` swaps it to time the rest
 
     @classmethod
     def load(
@@ -168,7 +155,7 @@ class IntentClassifier:
                     intent=_INTENTS[best],
                     scores={label: round(p, 4) for label, p in zip(labels, calibrated, strict=True)},
                     entities=tuple(entities),
-                    pii=tuple(find_pii(text)) if find_pii else (),
+                    pii=tuple(find_pii(text)),
                     flags=frozenset(flags),
                     model_version=self.version,
                 )
