@@ -49,10 +49,12 @@ def test_sigkill_during_poll_and_publish(tmp_path: Path, database_url: str, sand
     )
     ids = [sandbox.post_as(username=f"person{i}", name=f"Person {i}", text=text) for i, text in enumerate(POSTS)]
     engine = make_engine(database_url)
+    started: list[ParleyProcess] = []
     try:
         # 1. Killed while a poll is waiting for the network.
         sandbox.inject_fault(status=200, count=1, path_contains="mentions", delay_seconds=8)
         first = ParleyProcess(config, "run", "--no-console", cwd=ROOT)
+        started.append(first)
         first.wait_for_log("scheduler started", timeout=120)
         time.sleep(2.0)  # the first poll starts at once and waits 8 s for the sandbox
         first.kill()
@@ -61,6 +63,7 @@ def test_sigkill_during_poll_and_publish(tmp_path: Path, database_url: str, sand
         # 2. Killed after the network accepted a reply but before Parley heard back: the worst case.
         sandbox.inject_fault(status=200, count=1, path_contains="/2/tweets", delay_after_seconds=8)
         second = ParleyProcess(config, "run", "--no-console", cwd=ROOT)
+        started.append(second)
         wait_until(lambda: _count(engine, OutboxRow, OutboxRow.status == "in_flight") > 0, 120,
                    "an outbox item in flight", second)
         time.sleep(1.0)  # the sandbox has stored the reply and is holding back the answer
@@ -69,6 +72,7 @@ def test_sigkill_during_poll_and_publish(tmp_path: Path, database_url: str, sand
 
         # 3. A clean run finishes the work.
         third = ParleyProcess(config, "run", "--no-console", cwd=ROOT)
+        started.append(third)
 
         def settled() -> bool:
             return (
@@ -92,4 +96,7 @@ def test_sigkill_during_poll_and_publish(tmp_path: Path, database_url: str, sand
         assert all(len(r) <= 1 for r in replies.values()), replies  # no reply posted twice
         assert sum(len(r) for r in replies.values()) == sent == auto, (outbox, third.log())
     finally:
+        for process in started:  # never leave a worker behind when an assertion fails
+            if process.proc.poll() is None:
+                process.kill()
         engine.dispose()
