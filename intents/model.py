@@ -29,6 +29,7 @@ from spacy.util import fix_random_seed, minibatch
 
 from bot.domain import INTENTS
 from bot.errors import ModelError
+from intents import bow  # registers its architecture before any pipeline is built or loaded
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,12 @@ _TOK2VEC = {
     "subword_features": True,
 }
 _BOW = {
+    "@architectures": bow.ARCHITECTURE,  # spaCy's TextCatBOW.v3 with batch feature extraction
+    "exclusive_classes": True,
+    "ngram_size": 2,
+    "length": 131072,
+}
+_SPACY_BOW = {
     "@architectures": "spacy.TextCatBOW.v3",
     "exclusive_classes": True,
     "ngram_size": 2,
@@ -75,7 +82,7 @@ def textcat_model_config(arch: Arch) -> dict[str, Any]:
     return {
         "@architectures": "spacy.TextCatEnsemble.v2",
         "tok2vec": dict(_TOK2VEC),
-        "linear_model": dict(_BOW),
+        "linear_model": dict(_SPACY_BOW),
     }
 
 
