@@ -14,13 +14,18 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import numpy
 
 from bot.domain import Classification, Intent, Span
+from intents.entities import GATE_WORDS as ENTITY_GATE_WORDS
 from intents.entities import extract_entities, first_name_from_display
+from intents.flags import GATE_WORDS as FLAG_GATE_WORDS
 from intents.flags import LOW_CONFIDENCE, detect_flags
 from intents.model import LABELS, load_model
-from intents.normalise import normalise
+from intents.normalise import normalise_tokens
+from intents.pii import GATE_WORDS as PII_GATE_WORDS
 from intents.pii import find_pii
 from intents.providers import ProviderTerms, canonical_for_handle, provider_terms
 
@@ -31,8 +36,18 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_LOW_CONFIDENCE = 0.5
 _INTENTS = [Intent(label) for label in LABELS]
+_GATE_WORDS = FLAG_GATE_WORDS | ENTITY_GATE_WORDS | PII_GATE_WORDS
 _BATCH_SIZE = 5000
+_SMALL_BATCH = 16
 _GC_PAUSE_MIN_BATCH = 64  # smaller batches finish before the collector would run much
+
+
+def apply_temperature_rounded(probs: Sequence[float], temperature: float) -> list[float]:
+    """One post's softmax scores rescaled by ``temperature``, renormalised and rounded to 4 places."""
+    if temperature != 1.0:
+        probs = [max(p, 1e-12) ** (1.0 / temperature) for p in probs]
+    total = sum(probs)
+    return [round(p / total, 4) for p in probs]
 
 
 @contextmanager
@@ -75,7 +90,9 @@ class IntentClassifier:
         self.provider_names = tuple(provider_names)
         self.provider_handles = tuple(h.lstrip("@") for h in provider_handles)
         self.low_confidence_threshold = low_confidence_threshold
-        self._find_pii: Callable[[str], list[Span]] = find_pii  # `parley bench` swaps it to time the rest
+        self._find_pii: Callable[..., list[Span]] = find_pii  # `parley bench` swaps it to time the rest
+        self._make_doc: Callable[[str], Any] = nlp.tokenizer  # type: ignore[attr-defined]
+        self._textcat: Any = nlp.get_pipe("textcat")  # type: ignore[attr-defined]
 
     @classmethod
     def load(
@@ -121,43 +138,57 @@ class IntentClassifier:
         with _cyclic_gc_paused():
             return self._classify_batch(texts, provider)
 
+    def _scores(self, normalised: Sequence[str]) -> list[list[float]]:
+        """Calibrated, rounded scores (in LABELS order) for each normalised text.
+
+        The textcat's ``predict`` is called directly on batches of docs: going
+        through ``nlp.pipe`` would build a ``doc.cats`` dict per post only for
+        us to read it back. Temperature scaling runs on the whole score matrix.
+        """
+        make_doc = self._make_doc
+        predict = self._textcat.predict
+        rows: list[list[float]] = []
+        for first in range(0, len(normalised), _BATCH_SIZE):
+            chunk = normalised[first : first + _BATCH_SIZE]
+            predicted = predict([make_doc(text) for text in chunk])
+            if len(chunk) < _SMALL_BATCH:  # numpy's per-call overhead outweighs its speed on a few rows
+                rows.extend(apply_temperature_rounded(row, self.temperature) for row in predicted.tolist())
+                continue
+            probs = numpy.asarray(predicted, dtype=numpy.float64)
+            if self.temperature != 1.0:
+                probs = numpy.maximum(probs, 1e-12) ** (1.0 / self.temperature)
+            probs /= probs.sum(axis=1, keepdims=True)
+            rows.extend(numpy.round(probs, 4).tolist())
+        return rows
+
     def _classify_batch(self, texts: Sequence[str], provider: str | None) -> list[Classification]:
         terms = self.terms_for(provider)
         matches = [list(terms.pattern.finditer(text)) for text in texts]
-        normalised = [normalise(text, terms, found) for text, found in zip(texts, matches, strict=True)]
-        docs = self.nlp.pipe(normalised, batch_size=_BATCH_SIZE)  # type: ignore[attr-defined]
+        tokens = [normalise_tokens(text, terms, found) for text, found in zip(texts, matches, strict=True)]
+        all_scores = self._scores([" ".join(post_tokens) for post_tokens in tokens])
         results: list[Classification] = []
-        inverse_temperature = 1.0 / self.temperature
         threshold = self.low_confidence_threshold
         find_pii = self._find_pii
-        labels = tuple(LABELS)
-        rescale = inverse_temperature != 1.0  # x ** 1.0 == x exactly: skip the power at T = 1
-        for text, found, norm, doc in zip(texts, matches, normalised, docs, strict=True):
-            get_score = doc.cats.get
-            # temperature scaling inline (same as model.apply_temperature): this loop runs per post
-            if rescale:
-                powered = [max(get_score(label, 0.0), 1e-12) ** inverse_temperature for label in labels]
-            else:
-                powered = [max(get_score(label, 0.0), 1e-12) for label in labels]
-            total = sum(powered)
-            calibrated = [p / total for p in powered]
-            confidence = max(calibrated)
-            best = calibrated.index(confidence)
-            words = set(norm.split())
-            lower = text.lower()  # shared by the flag and entity passes
-            flags = detect_flags(text, words, lower)
+        labels = LABELS
+        version = self.version
+        for text, found, post_tokens, scores in zip(texts, matches, tokens, all_scores, strict=True):
+            confidence = max(scores)
+            distinct = set(post_tokens)
+            words = _GATE_WORDS.intersection(distinct)  # all the flag, entity and PII gates look at
+            lower = text.lower()  # shared by the flag, entity and PII passes
+            flags = detect_flags(text, words, lower, len(distinct))
             if confidence < threshold:
                 flags.add(LOW_CONFIDENCE)
             entities = extract_entities(text, provider_terms=terms, provider_matches=found, words=words,
                                         lower=lower)
             results.append(
                 Classification(
-                    intent=_INTENTS[best],
-                    scores={label: round(p, 4) for label, p in zip(labels, calibrated, strict=True)},
+                    intent=_INTENTS[scores.index(confidence)],
+                    scores=dict(zip(labels, scores, strict=True)),
                     entities=tuple(entities),
-                    pii=tuple(find_pii(text)),
+                    pii=tuple(find_pii(text, lower=lower, words=words)),
                     flags=frozenset(flags),
-                    model_version=self.version,
+                    model_version=version,
                 )
             )
         return results

@@ -12,6 +12,7 @@ import html
 import logging
 import re
 import unicodedata
+from collections.abc import Set as AbstractSet
 
 from bot.domain import Span
 from intents.providers import ProviderTerms, trie_regex
@@ -49,8 +50,10 @@ _AREA_SET = frozenset(_AREAS)
 # that starts with a plain \d (not \d{1,4}) lets re skip to the digits in C; \d\d{0,3} matches the same.
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _POSTCODE_TAIL = re.compile(r"\d[a-z\d]?\s?\d[a-z]{2}(?![a-z0-9])")
-_OUTWARD_POSTCODE = re.compile(
-    r"(?:in|at|near|around|postcode:?|post\s+code:?|area|to|from|for)\s+(([a-z]{1,2})\d[a-z\d]?)(?![a-z0-9])")
+# an outward code after a cue ("in se15") is found from its digits, then its letters and cue are checked
+_OUTWARD_TAIL = re.compile(r"\d[a-z\d]?(?![a-z0-9])")
+_OUTWARD_CUE = re.compile(r"(?:in|at|near|around|postcode:?|post\s+code:?|area|to|from|for)\s+$")
+_CUE_REACH = 40  # characters before an outward code where its cue word may start
 _DIGIT = re.compile(r"\d")
 _FIVE_DIGITS = re.compile(r"\d\d{4}")
 _ZIP = re.compile(r"(?:\b(?:zip(?:\s*code)?:?|in|at|near)\s+|\b[A-Z]{2},?\s+)(\d{5}(?:-\d{4})?)\b")
@@ -79,8 +82,12 @@ _PRODUCT_GATE = frozenset(re.findall(r"\w+", "full fibre fiber broadband mobile 
 _DATE_SUBSTRINGS = ("jan", "feb", "march", "april", "june", "july", "aug", "sept", "oct", "nov", "dec", "tomorrow",
                     "yesterday", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                     "sunday")
+_STREET_WORDS = _STREET[3:-1].split("|")
+_STREET_GATE = frozenset(_STREET_WORDS + [word + "'s" for word in _STREET_WORDS])  # "12 baker street's"
 _PERSON_GATE = frozenset(["i'm", "im", "am", "name", "name's", "names", "called", "named", "it's"])
 _GATE_WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# every word the gates look up: a caller may pass just the post's tokens that are in here
+GATE_WORDS = _DATE_GATE | _PRODUCT_GATE | _PERSON_GATE | _STREET_GATE
 _MAY = re.compile(r"\b(?:in|by|until|end\s+of)\s+May\b")
 _PRODUCT = re.compile(rf"\b{_PRODUCTS}\b")
 _PERSON = re.compile(
@@ -137,10 +144,12 @@ def _may_have_date_words(folded: str) -> bool:
     return any(word in folded for word in _DATE_SUBSTRINGS)
 
 
-def _regex_spans(text: str, words: set[str] | None = None, lower: str | None = None) -> list[tuple[str, int, int]]:
+def _regex_spans(text: str, words: AbstractSet[str] | None = None,
+                 lower: str | None = None) -> list[tuple[str, int, int]]:
     """Every regex entity as (label, start, end); cheap tests skip the regexes that cannot match.
 
-    ``words`` are the post's lowercased word tokens (the normaliser's, when the classifier has them).
+    ``words`` are the post's lowercased word tokens (the normaliser's, when the classifier has them),
+    or only those of them in :data:`GATE_WORDS`.
     """
     found: list[tuple[str, int, int]] = []
     folded = text.lower() if lower is None else lower
@@ -159,14 +168,23 @@ def _regex_spans(text: str, words: set[str] | None = None, lower: str | None = N
                 start -= 1
             if start < m.start() and _starts_word(folded, start) and folded[start : m.start()].upper() in _AREA_SET:
                 found.append(("POSTCODE", start, m.end()))
-        for m in _OUTWARD_POSTCODE.finditer(folded):
-            if _starts_word(folded, m.start()) and m.group(2).upper() in _AREA_SET:
-                found.append(("POSTCODE", m.start(1), m.end(1)))
+        for m in _OUTWARD_TAIL.finditer(folded, first_digit):
+            start = m.start()
+            while start > m.start() - 2 and start > 0 and "a" <= folded[start - 1] <= "z":
+                start -= 1
+            if start == m.start() or start == 0 or not folded[start - 1].isspace() \
+                    or folded[start : m.start()].upper() not in _AREA_SET:
+                continue
+            window = max(0, start - _CUE_REACH)
+            cue = _OUTWARD_CUE.search(folded, window, start)
+            if cue is not None and _starts_word(folded, cue.start()):
+                found.append(("POSTCODE", start, m.end()))
         if _FIVE_DIGITS.search(text, first_digit):
             found.extend(("ZIP", m.start(1), m.end(1)) for m in _ZIP.finditer(text))
-        found.extend(("ADDRESS", m.start(), m.end()) for m in _STREET_ADDRESS.finditer(folded, first_digit)
-                     if _starts_word(folded, m.start()))
-        if "flat" in folded or "ap" in folded or "unit" in folded:
+        if not _STREET_GATE.isdisjoint(words):
+            found.extend(("ADDRESS", m.start(), m.end()) for m in _STREET_ADDRESS.finditer(folded, first_digit)
+                         if _starts_word(folded, m.start()))
+        if "flat" in folded or "apartment" in folded or "apt" in folded or "unit" in folded:
             found.extend(("ADDRESS", m.start(), m.end()) for m in _FLAT.finditer(folded)
                          if _starts_word(folded, m.start()))
         if "£" in text or "$" in text or "€" in text or "quid" in folded or "pound" in folded or "buck" in folded \
@@ -208,7 +226,7 @@ def extract_entities(
     *,
     provider_terms: ProviderTerms | None = None,
     provider_matches: list[re.Match[str]] | None = None,
-    words: set[str] | None = None,
+    words: AbstractSet[str] | None = None,
     lower: str | None = None,
 ) -> list[Span]:
     """Entities in ``text`` with exact character spans, sorted by position, never overlapping.

@@ -8,6 +8,7 @@ human, so a false positive costs a review, not a wrong reply.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 from intents.providers import trie_regex
 
@@ -79,13 +80,20 @@ _QUESTION_WORDS = frozenset(
      "am", "do", "does", "did", "should", "any", "anyone", "has", "have")
 )
 
+# every word the tests below look up: a caller may pass just the post's tokens that are in here
+GATE_WORDS = _ABUSIVE_WORDS | _URGENT_WORDS | _LEGAL_WORDS | _QUESTION_WORDS | _ENGLISH | _FOREIGN
 
-def detect_flags(text: str, words: set[str] | None = None, lower: str | None = None) -> set[str]:
+
+def detect_flags(text: str, words: AbstractSet[str] | None = None, lower: str | None = None,
+                 word_count: int | None = None) -> set[str]:
     """All flags that apply to ``text`` (without low_confidence, which needs the scores).
 
     ``words`` (lowercased tokens) can be passed in by a caller that has them
     already, which saves the one regex pass this function would otherwise make; ``lower`` is
-    ``text.lower()``, for a caller that lowercases the post once for several passes.
+    ``text.lower()``, for a caller that lowercases the post once for several passes. The
+    classifier passes only the tokens that are in :data:`GATE_WORDS` (all this function looks
+    at) with ``word_count``, the number of distinct tokens, so that each test below looks
+    through a handful of words rather than the whole post.
     """
     flags: set[str] = set()
     if lower is None:
@@ -106,22 +114,23 @@ def detect_flags(text: str, words: set[str] | None = None, lower: str | None = N
         flags.add(LEGAL)
     if "?" in text or (not _QUESTION_WORDS.isdisjoint(wordset) and _QUESTION_START.match(text)):
         flags.add(QUESTION)
-    if _non_english(text, wordset):
+    if _non_english(text, wordset, len(wordset) if word_count is None else word_count):
         flags.add(NON_ENGLISH)
     return flags
 
 
 def looks_non_english(text: str) -> bool:
-    return _non_english(text, set(_WORDS.findall(text.lower())))
+    words = set(_WORDS.findall(text.lower()))
+    return _non_english(text, words, len(words))
 
 
-def _non_english(text: str, words: set[str]) -> bool:
+def _non_english(text: str, words: AbstractSet[str], word_count: int) -> bool:
     """Mostly non-Latin letters, or several words and far more common foreign than English words."""
     # non-Latin letters are a subset of the non-ASCII characters, counted in C first
     if not text.isascii() and len(text) - len(text.encode("ascii", "ignore")) > 0.3 * len(text) \
             and len(_NON_LATIN_LETTER.findall(text)) > 0.3 * len(text):
         return True
-    if len(words) < 5 or _FOREIGN.isdisjoint(words):
+    if word_count < 5 or _FOREIGN.isdisjoint(words):
         return False
     foreign = len(_FOREIGN.intersection(words))
     return foreign >= 2 and foreign > 2 * len(_ENGLISH.intersection(words))

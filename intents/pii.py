@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Set as AbstractSet
 
 from bot.domain import Span
 
@@ -88,6 +89,11 @@ _NOT_STREET_WORDS = (
     r"week|months|month|years|year|hours|hour|mins|minutes|mbps|gb|mb|quid|pounds|off|free|more|less|than|"
     r"over|under|about|just|only|still|every|each|this|that|these|those|so|but|not|no|people|things|ways"
 )
+_STREET_SUFFIXES = _STREET_SUFFIX.split("|")
+# the normalised tokens one of which every street address contains ("12 baker street's" included)
+_STREET_GATE = frozenset(_STREET_SUFFIXES + [suffix + "'s" for suffix in _STREET_SUFFIXES])
+GATE_WORDS = _STREET_GATE  # a caller may pass just the post's tokens that are in here
+_NON_DIGIT = re.compile(r"\D")
 _STREET_WORD = rf"(?!(?:{_NOT_STREET_WORDS})\b)[A-Za-z][A-Za-z'’-]*"
 _UNIT = (
     r"(?:flat|apartment|apt|unit|suite)\.?\s*\d{1,4}[a-z]?"
@@ -99,7 +105,6 @@ _ADDRESS_AFTER_NUMBER = re.compile(
 )
 _UNIT_BEFORE_NUMBER = re.compile(rf"\b{_UNIT}\s*,?\s*$", re.IGNORECASE)
 _UNIT_ALONE = re.compile(rf"\b{_UNIT}\b", re.IGNORECASE)
-_UNIT_WORDS = ("flat", "apt", "apartment", "unit", "suite")
 _UK_POSTCODE = re.compile(
     r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE
 )
@@ -125,7 +130,7 @@ def phone_digits(raw: str) -> str | None:
     UK numbers come back starting with 0, US numbers as ten digits, so that the
     same number written two ways compares equal.
     """
-    digits = re.sub(r"\D", "", raw)
+    digits = _NON_DIGIT.sub("", raw)
     international = raw.lstrip().startswith(("+", "00"))
     if raw.lstrip().startswith("00"):
         digits = digits[2:]
@@ -202,14 +207,14 @@ def _account_number(text: str, start: int, digits: str) -> Span | None:
     return Span(ACCOUNT_NUMBER, first, value.end(), text[first : value.end()])
 
 
-def _number_spans(text: str, run: re.Match[str]) -> list[Span]:
+def _number_spans(text: str, run: re.Match[str], street_possible: bool = True) -> list[Span]:
     """What one number-like stretch is: card, phone, account number or the house number of an address."""
     start, end = run.start(), run.end()
     while start and text[start - 1] in "+(":  # "+44 ...", "(555) ..."
         start -= 1
     raw = text[start:end]
     before = text[start - 1] if start else " "
-    digits = re.sub(r"\D", "", raw)
+    digits = _NON_DIGIT.sub("", raw)
     if before.isalpha():  # only "ref #A1234567" style: letters glued to an account number
         account = _account_number(text, start, digits)
         return [] if account is None else [account]
@@ -230,7 +235,7 @@ def _number_spans(text: str, run: re.Match[str]) -> list[Span]:
         plain = raw.isdigit() and not (after.isalpha() or after == "%")
         if plain and ((8 <= len(raw) <= 12 and raw[0] != "0") or before == "#"):
             return [Span(ACCOUNT_NUMBER, start, end, raw)]
-    if len(digits) <= 5:
+    if len(digits) <= 5 and street_possible:
         house = run.group()
         house_digits = len(house) - len(house.lstrip("0123456789"))
         address = _ADDRESS_AFTER_NUMBER.match(text, run.start() + house_digits)
@@ -241,12 +246,13 @@ def _number_spans(text: str, run: re.Match[str]) -> list[Span]:
     return found
 
 
-def _candidates(text: str, first_digit: int) -> list[Span]:
+def _candidates(text: str, first_digit: int, lowered: str, words: AbstractSet[str] | None) -> list[Span]:
     found = _emails(text) if "@" in text else []
+    # a house number only starts an address when a street word ("road", "close" ...) is in the post
+    street_possible = words is None or not _STREET_GATE.isdisjoint(words)
     for run in _NUMBER_RUN.finditer(text, first_digit):  # a run starts with a digit
-        found += _number_spans(text, run)
-    lowered = text.lower()
-    if any(word in lowered for word in _UNIT_WORDS):
+        found += _number_spans(text, run, street_possible)
+    if "flat" in lowered or "apt" in lowered or "apartment" in lowered or "unit" in lowered or "suite" in lowered:
         found += [Span(ADDRESS, m.start(), m.end(), m.group()) for m in _UNIT_ALONE.finditer(text)]
     for address in [span for span in found if span.label == ADDRESS]:
         tail_end = min(len(text), address.end + _POSTCODE_REACH)
@@ -259,14 +265,21 @@ def _candidates(text: str, first_digit: int) -> list[Span]:
     return found
 
 
-def find_pii(text: str) -> list[Span]:
-    """Every piece of personal data in ``text``, non-overlapping, in reading order."""
+def find_pii(text: str, *, lower: str | None = None, words: AbstractSet[str] | None = None) -> list[Span]:
+    """Every piece of personal data in ``text``, non-overlapping, in reading order.
+
+    The classifier passes ``lower`` (``text.lower()``) and ``words`` (the post's
+    normalised tokens, see :mod:`intents.normalise`, or only those in
+    :data:`GATE_WORDS`), which it has already, to save recomputing them and to
+    skip the street-address pattern when no street word occurs.
+    """
     if not text:
         return []
     digit = _DIGIT.search(text)
     if digit is None and "@" not in text:
         return []
-    candidates = _candidates(text, len(text) if digit is None else digit.start())
+    candidates = _candidates(text, len(text) if digit is None else digit.start(),
+                             text.lower() if lower is None else lower, words)
     chosen: list[Span] = []
     for span in sorted(candidates, key=lambda s: (_PRIORITY[s.label], s.start)):
         if all(span.end <= kept.start or span.start >= kept.end for kept in chosen):
