@@ -18,7 +18,7 @@ from typing import Any
 
 from intents.evaluate import LabelledPost, score
 from intents.model import LABELS
-from intents.training import CORPUS_PATH, read_labelled, to_examples
+from intents.training import read_corpus, to_examples
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class TfidfLogRegBaseline:
 
 def run_baselines(posts: Sequence[LabelledPost]) -> dict[str, dict[str, Any]]:
     """Train both baselines on the whole corpus and score them on ``posts``."""
-    corpus = to_examples(read_labelled(CORPUS_PATH))
+    corpus = to_examples(read_corpus())
     train_texts = [e.text for e in corpus]
     train_intents = [e.intent for e in corpus]
     test_texts = [e.text for e in to_examples(posts)]
