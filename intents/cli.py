@@ -143,27 +143,32 @@ def register(app: typer.Typer) -> None:
         output: Annotated[Path | None, typer.Option(help="Where to write the model (default: shipped).")] = None,
         epochs: Annotated[int | None, typer.Option(help="Training epochs (default per architecture).")] = None,
         seed: Annotated[int, typer.Option(help="Random seed.")] = 1234,
+        seeds: Annotated[int, typer.Option(min=1, help="Bag-of-words runs averaged into one model.")] = 5,
         limit: Annotated[int | None, typer.Option(help="Use only the first N corpus lines.")] = None,
-        corpus: Annotated[Path | None, typer.Option(help="Corpus JSONL (default: intents/data).")] = None,
+        corpus: Annotated[
+            list[Path] | None,
+            typer.Option(help="Corpus JSONL file or directory of them; repeat for several "
+                              "(default: intents/data/corpus.jsonl and intents/data/written/)."),
+        ] = None,
         dev: Annotated[Path | None, typer.Option(help="Extra evaluation file (default: ../shared).")] = None,
     ) -> None:
         """Train the intent model reproducibly and print its evaluation."""
         from intents.evaluate import format_report
         from intents.model import ARCHES, SHIPPED_MODEL_DIR
-        from intents.training import CORPUS_PATH, train_model
+        from intents.training import DEFAULT_CORPUS, train_model
 
         if arch not in ARCHES:
             typer.secho(f"parley: --arch must be one of {', '.join(ARCHES)}", err=True, fg=typer.colors.RED)
             raise typer.Exit(2)
 
         def progress(epoch: int, total: int, loss: float) -> None:
-            typer.echo(f"  epoch {epoch}/{total}  loss {loss:.3f}")
+            typer.echo(f"  pass {epoch}/{total} over the corpus  loss {loss:.3f}")
 
         target = output or SHIPPED_MODEL_DIR
         typer.echo(f"training {arch} model into {target} ...")
         with _clear_errors():
-            report = train_model(output=target, arch=arch, corpus=corpus or CORPUS_PATH,
-                                 include_reviewed=include_reviewed, seed=seed, epochs=epochs, limit=limit,
+            report = train_model(output=target, arch=arch, corpus=tuple(corpus) if corpus else DEFAULT_CORPUS,
+                                 include_reviewed=include_reviewed, seed=seed, seeds=seeds, epochs=epochs, limit=limit,
                                  dev_path=dev, progress=progress, announce=typer.echo)
         typer.echo(f"model {report.version}: {report.n_train + report.n_held_out} examples "
                    f"({report.n_reviewed} reviewed), temperature {report.temperature}, saved to {target}")

@@ -133,26 +133,75 @@ def train_pipeline(
     arch: Arch = "bow",
     epochs: int | None = None,
     seed: int = DEFAULT_SEED,
+    seeds: int = 1,
     progress: Callable[[int, int, float], None] | None = None,
 ) -> Language:
-    """Train a fresh pipeline on ``rows``; same rows + seed -> same weights."""
+    """Train a fresh pipeline on ``rows``; same rows + seed -> same weights.
+
+    With ``seeds`` > 1 (bag-of-words only) the pipeline is trained that many
+    times, with seeds ``seed``, ``seed + 1`` ..., and the weights are averaged
+    into one model. The bag-of-words model is linear up to its softmax, so
+    this is exactly the ensemble that averages the runs' logits, at the cost of
+    one model: one pass over the corpus is what generalises best (see
+    docs/classifier.md), and averaging removes most of what the order of that
+    single pass leaves to chance.
+    """
+    if not rows:
+        raise ModelError("no training examples")
+    runs = seeds if arch == "bow" else 1
+    n_epochs = epochs or DEFAULT_EPOCHS[arch]
+    pipelines: list[Language] = []
+    for run in range(runs):
+        def step(epoch: int, _total: int, loss: float, run: int = run) -> None:
+            if progress:
+                progress(run * n_epochs + epoch, runs * n_epochs, loss)
+
+        pipelines.append(_train_once(rows, arch=arch, epochs=n_epochs, seed=seed + run, progress=step))
+    if runs > 1:
+        _average_output_layers(pipelines)
+    return pipelines[0]
+
+
+def _train_once(rows: Sequence[TrainingExample], *, arch: Arch, epochs: int, seed: int,
+                progress: Callable[[int, int, float], None]) -> Language:
     fix_random_seed(seed)
     rng = random.Random(seed)
     nlp = build_pipeline(arch)
     examples = _examples(nlp, rows)
-    if not examples:
-        raise ModelError("no training examples")
     optimizer = nlp.initialize(lambda: examples[:2000])
-    n_epochs = epochs or DEFAULT_EPOCHS[arch]
-    for epoch in range(n_epochs):
+    for epoch in range(epochs):
         order = list(examples)
         rng.shuffle(order)
         losses: dict[str, float] = {}
         for batch in minibatch(order, size=32 if arch == "bow" else 64):
             nlp.update(batch, sgd=optimizer, losses=losses, drop=0.2)
-        if progress:
-            progress(epoch + 1, n_epochs, losses.get("textcat", 0.0))
+        progress(epoch + 1, epochs, losses.get("textcat", 0.0))
     return nlp
+
+
+def _output_layer(nlp: Language) -> Any:
+    return nlp.get_pipe("textcat").model.get_ref("output_layer")  # type: ignore[attr-defined]
+
+
+def _average_output_layers(pipelines: Sequence[Language]) -> None:
+    """Average the bag-of-words weights of ``pipelines`` into the first one."""
+    layers = [_output_layer(nlp) for nlp in pipelines]
+    for name in ("W", "b"):
+        layers[0].set_param(name, sum(layer.get_param(name) for layer in layers) / len(layers))
+
+
+def shift_prior(nlp: Language, trained_on: dict[str, float], expected: dict[str, float]) -> None:
+    """Move a bag-of-words model from the class shares it was trained on to those it will meet.
+
+    A softmax classifier's output bias carries the training set's class shares;
+    adding log(expected / trained_on) per class gives the posterior under the
+    expected shares instead (Bayes' rule, the classic prior-shift correction).
+    """
+    layer = _output_layer(nlp)
+    bias = layer.get_param("b").copy()
+    for index, label in enumerate(LABELS):
+        bias[index] += math.log(expected[label] / trained_on[label])
+    layer.set_param("b", bias)
 
 
 def predict_probabilities(nlp: Language, texts: Iterable[str], batch_size: int = 2000) -> list[list[float]]:

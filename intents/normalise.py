@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 
+from intents.cues import cue_pair_tokens
 from intents.providers import ProviderTerms
 
 US_TOKEN = "@us"
@@ -62,6 +63,7 @@ def normalise_tokens(text: str, terms: ProviderTerms,
     # a 5-letter stem token for longer words lets "cancelled" learnt from the corpus count for
     # "cancellation" in a real post (measured: +0.01 macro-F1 on real posts)
     tokens += [token[:5] + "~" for token in tokens if len(token) > 6 and token[0] != "@"]
+    tokens += cue_pair_tokens(tokens)  # which kinds of reason the post combines (intents.cues)
     return tokens
 
 

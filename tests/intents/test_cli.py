@@ -78,10 +78,10 @@ def test_eval_missing_file(tmp_path: Path) -> None:
 
 def test_train_tiny_model_end_to_end(tmp_path: Path) -> None:
     output = tmp_path / "model"
-    code, out, err = _run("train", "--output", str(output), "--limit", "400", "--epochs", "1",
+    code, out, err = _run("train", "--output", str(output), "--limit", "400", "--epochs", "1", "--seeds", "2",
                           "--dev", str(Path(__file__).with_name("tiny_eval.jsonl")))
     assert code == 0, err
-    assert "epoch 1/1" in out and "held-out corpus slice" in out and "dev set" in out
+    assert "pass 1/2" in out and "pass 2/2" in out and "held-out corpus slice" in out and "dev set" in out
     meta = json.loads((output / "parley.json").read_text(encoding="utf-8"))
     assert meta["version"].startswith("intent-") and meta["temperature"] > 0
     code, out, _ = _run("classify", "--json", "--model-dir", str(output), "no signal again")
