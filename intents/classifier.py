@@ -39,13 +39,15 @@ _INTENTS = [Intent(label) for label in LABELS]
 _GATE_WORDS = FLAG_GATE_WORDS | ENTITY_GATE_WORDS | PII_GATE_WORDS
 _BATCH_SIZE = 5000
 _SMALL_BATCH = 16
+_UNIFORM = [1.0] * len(LABELS)
 _GC_PAUSE_MIN_BATCH = 64  # smaller batches finish before the collector would run much
 
 
 def apply_temperature_rounded(probs: Sequence[float], temperature: float) -> list[float]:
     """One post's softmax scores rescaled by ``temperature``, renormalised and rounded to 4 places."""
-    if temperature != 1.0:
-        probs = [max(p, 1e-12) ** (1.0 / temperature) for p in probs]
+    # spaCy's textcat scores a batch of empty docs as all zeros: the floor makes those uniform
+    probs = [max(p, 1e-12) ** (1.0 / temperature) for p in probs] if temperature != 1.0 else \
+        [max(p, 1e-12) for p in probs]
     total = sum(probs)
     return [round(p / total, 4) for p in probs]
 
@@ -144,19 +146,27 @@ class IntentClassifier:
         The textcat's ``predict`` is called directly on batches of docs: going
         through ``nlp.pipe`` would build a ``doc.cats`` dict per post only for
         us to read it back. Temperature scaling runs on the whole score matrix.
+        A post with nothing left to read (empty, only spaces) gets uniform
+        scores, whatever else is in its batch (spaCy itself scores such a doc
+        as all zeros when the whole batch is empty, and by the bias otherwise).
         """
         make_doc = self._make_doc
         predict = self._textcat.predict
         rows: list[list[float]] = []
         for first in range(0, len(normalised), _BATCH_SIZE):
-            chunk = normalised[first : first + _BATCH_SIZE]
-            predicted = predict([make_doc(text) for text in chunk])
-            if len(chunk) < _SMALL_BATCH:  # numpy's per-call overhead outweighs its speed on a few rows
-                rows.extend(apply_temperature_rounded(row, self.temperature) for row in predicted.tolist())
+            docs = [make_doc(text) for text in normalised[first : first + _BATCH_SIZE]]
+            predicted = predict(docs)
+            empty = [index for index, doc in enumerate(docs) if not len(doc)]
+            if len(docs) < _SMALL_BATCH:  # numpy's per-call overhead outweighs its speed on a few rows
+                scores = predicted.tolist()
+                for index in empty:
+                    scores[index] = _UNIFORM
+                rows.extend(apply_temperature_rounded(row, self.temperature) for row in scores)
                 continue
-            probs = numpy.asarray(predicted, dtype=numpy.float64)
+            probs = numpy.maximum(numpy.asarray(predicted, dtype=numpy.float64), 1e-12)
+            probs[empty] = 1.0
             if self.temperature != 1.0:
-                probs = numpy.maximum(probs, 1e-12) ** (1.0 / self.temperature)
+                probs **= 1.0 / self.temperature
             probs /= probs.sum(axis=1, keepdims=True)
             rows.extend(numpy.round(probs, 4).tolist())
         return rows
@@ -173,10 +183,9 @@ class IntentClassifier:
         version = self.version
         for text, found, post_tokens, scores in zip(texts, matches, tokens, all_scores, strict=True):
             confidence = max(scores)
-            distinct = set(post_tokens)
-            words = _GATE_WORDS.intersection(distinct)  # all the flag, entity and PII gates look at
+            words = _GATE_WORDS.intersection(post_tokens)  # all that the flag, entity and PII gates look at
             lower = text.lower()  # shared by the flag, entity and PII passes
-            flags = detect_flags(text, words, lower, len(distinct))
+            flags = detect_flags(text, words, lower, post_tokens)
             if confidence < threshold:
                 flags.add(LOW_CONFIDENCE)
             entities = extract_entities(text, provider_terms=terms, provider_matches=found, words=words,

@@ -8,6 +8,7 @@ human, so a false positive costs a review, not a wrong reply.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 
 from intents.providers import trie_regex
@@ -85,15 +86,15 @@ GATE_WORDS = _ABUSIVE_WORDS | _URGENT_WORDS | _LEGAL_WORDS | _QUESTION_WORDS | _
 
 
 def detect_flags(text: str, words: AbstractSet[str] | None = None, lower: str | None = None,
-                 word_count: int | None = None) -> set[str]:
+                 tokens: Sequence[str] | None = None) -> set[str]:
     """All flags that apply to ``text`` (without low_confidence, which needs the scores).
 
     ``words`` (lowercased tokens) can be passed in by a caller that has them
     already, which saves the one regex pass this function would otherwise make; ``lower`` is
     ``text.lower()``, for a caller that lowercases the post once for several passes. The
     classifier passes only the tokens that are in :data:`GATE_WORDS` (all this function looks
-    at) with ``word_count``, the number of distinct tokens, so that each test below looks
-    through a handful of words rather than the whole post.
+    at), so that each test below looks through a handful of words rather than the whole post,
+    and ``tokens``, all of the post's tokens, for the one test that counts them.
     """
     flags: set[str] = set()
     if lower is None:
@@ -108,29 +109,30 @@ def detect_flags(text: str, words: AbstractSet[str] | None = None, lower: str | 
         has_cue and any(cue in lower for cue in _URGENT_CUES) and _URGENT_PHRASES.search(lower)
     ):
         flags.add(URGENT)
-    if not _LEGAL_WORDS.isdisjoint(wordset) or (
+    # a regulator tagged by its handle ("@Ofcom is this allowed?") is not a word the normaliser keeps
+    if not _LEGAL_WORDS.isdisjoint(wordset) or "@ofcom" in lower or "@fcc" in lower or (
         has_cue and any(cue in lower for cue in _LEGAL_CUES) and _LEGAL_PHRASES.search(lower)
     ):
         flags.add(LEGAL)
     if "?" in text or (not _QUESTION_WORDS.isdisjoint(wordset) and _QUESTION_START.match(text)):
         flags.add(QUESTION)
-    if _non_english(text, wordset, len(wordset) if word_count is None else word_count):
+    if _non_english(text, wordset, wordset if tokens is None else tokens):
         flags.add(NON_ENGLISH)
     return flags
 
 
 def looks_non_english(text: str) -> bool:
     words = set(_WORDS.findall(text.lower()))
-    return _non_english(text, words, len(words))
+    return _non_english(text, words, words)
 
 
-def _non_english(text: str, words: AbstractSet[str], word_count: int) -> bool:
+def _non_english(text: str, words: AbstractSet[str], tokens: Iterable[str]) -> bool:
     """Mostly non-Latin letters, or several words and far more common foreign than English words."""
     # non-Latin letters are a subset of the non-ASCII characters, counted in C first
     if not text.isascii() and len(text) - len(text.encode("ascii", "ignore")) > 0.3 * len(text) \
             and len(_NON_LATIN_LETTER.findall(text)) > 0.3 * len(text):
         return True
-    if word_count < 5 or _FOREIGN.isdisjoint(words):
+    if _FOREIGN.isdisjoint(words) or len(set(tokens)) < 5:
         return False
     foreign = len(_FOREIGN.intersection(words))
     return foreign >= 2 and foreign > 2 * len(_ENGLISH.intersection(words))

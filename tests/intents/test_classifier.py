@@ -95,3 +95,26 @@ def test_get_classifier_is_cached_per_settings() -> None:
     first = get_classifier(settings)
     assert get_classifier(settings) is first
     assert "parleytelecom" in first.provider_handles
+
+
+def test_a_large_batch_scores_like_posts_one_at_a_time(classifier: IntentClassifier) -> None:
+    """Batches of 16 or more are calibrated with numpy, smaller ones in plain Python: same scores."""
+    texts = [f"@ThreeUK post {i}: no signal again, thinking of leaving for a cheaper deal" for i in range(20)]
+    texts += ["", "   ", "🙂", "@ThreeUK"]  # nothing for the model to read still gets scores
+    batch = classifier.classify_batch(texts, provider="ThreeUK")
+    for text, result in zip(texts, batch, strict=True):
+        single = classifier.classify(text, provider="ThreeUK")
+        assert result.intent is single.intent
+        assert result.scores == pytest.approx(single.scores, abs=1e-4)
+        assert sum(result.scores.values()) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_classifier_flags_are_the_flag_module_s(classifier: IntentClassifier) -> None:
+    """The classifier hands detect_flags the normaliser's tokens; the flags come out the same."""
+    from intents.flags import LOW_CONFIDENCE, detect_flags
+
+    texts = ["Still not resolved, one week without my number @Ofcom", "I'm going to the ombudsman",
+             "you absolute muppets", "my elderly mum has no landline", "hola que tal, como estas mi amigo, el "
+             "servicio es malo", "can you help?"]
+    for text, result in zip(texts, classifier.classify_batch(texts, provider="VodafoneUK"), strict=True):
+        assert set(result.flags) - {LOW_CONFIDENCE} == detect_flags(text), text

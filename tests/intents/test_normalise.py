@@ -22,3 +22,21 @@ def test_people_links_numbers_and_entities_are_normalised() -> None:
 def test_unknown_handle_is_us() -> None:
     terms = provider_terms("SomeSmallISP", names=["Small ISP"])
     assert normalise("@SomeSmallISP Small ISP is down", terms) == "@us @us is down"
+
+
+def test_cue_pairs_name_the_reasons_a_post_combines() -> None:
+    terms = provider_terms("ThreeUK")
+    leaving_over_price = normalise("@ThreeUK leaving you, O2 is cheaper", terms).split()
+    assert "_leave+price_" in leaving_over_price
+    leaving_over_signal = normalise("@ThreeUK cancelling, the signal is useless", terms).split()
+    assert "_leave+fault_" in leaving_over_signal and "_leave+price_" not in leaving_over_signal
+    assert not any(t.startswith("_") for t in normalise("@ThreeUK hello there", terms).split())
+
+
+def test_cue_pairs_come_in_a_fixed_order() -> None:
+    from intents.cues import CUE_CLASSES, cue_pair_tokens
+
+    tokens = cue_pair_tokens(["thanks", "signal", "leaving", "price"])
+    assert tokens == cue_pair_tokens(["price", "leaving", "signal", "thanks"])
+    assert len(tokens) == 6  # four classes present: every pair once
+    assert all(t.strip("_").split("+")[0] in CUE_CLASSES for t in tokens)
