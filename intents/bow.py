@@ -18,12 +18,14 @@ module (``intents.model`` does) must happen before a saved pipeline is loaded.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
+from itertools import chain as chain_iterables
 from typing import Any
 
 import numpy
 from spacy.attrs import ORTH
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import Model, SparseLinear_v2, chain, resizable, softmax_activation
@@ -43,12 +45,25 @@ def batch_ngrams(ngram_size: int) -> Model[list[Doc], Features]:
 
 def _batch_ngrams_forward(model: Model[list[Doc], Features], docs: list[Doc],
                           is_train: bool) -> tuple[Features, Callable[[Any], list[Doc]]]:
-    size: int = model.attrs["ngram_size"]
-    hash_ngrams: Callable[[int, Any], Any] = model.ops.ngrams  # spaCy's n-gram hash (thinc, in C)
     arrays = [doc.to_array(ORTH) for doc in docs]
     doc_lengths: Any = numpy.fromiter(map(len, arrays), dtype=numpy.int64, count=len(arrays))
     total = int(doc_lengths.sum())
     unigrams: Any = numpy.concatenate(arrays).astype(numpy.uint64, copy=False) if total else numpy.zeros(0, "uint64")
+    features = ngram_features(unigrams, doc_lengths, model.attrs["ngram_size"], model.ops.ngrams)
+
+    def backprop(_d_features: Any) -> list[Doc]:
+        return []
+
+    return features, backprop
+
+
+def ngram_features(unigrams: Any, doc_lengths: Any, size: int,
+                   hash_ngrams: Callable[[int, Any], Any]) -> Features:
+    """The sparse features of a batch: ``unigrams`` are all its token ids, doc after doc.
+
+    ``hash_ngrams`` is thinc's ``ops.ngrams`` (spaCy's n-gram hash, in C).
+    """
+    total = len(unigrams)
     keys: Any = unigrams
     feature_lengths: Any = doc_lengths
     if size > 1 and total >= 2:
@@ -68,12 +83,58 @@ def _batch_ngrams_forward(model: Model[list[Doc], Features], docs: list[Doc],
         for n in range(2, size + 1):
             feature_lengths += numpy.maximum(doc_lengths - (n - 1), 0)
     values = numpy.ones(len(keys), dtype="float32")
-    lengths = numpy.asarray(feature_lengths, dtype="int32")
+    return keys, values, numpy.asarray(feature_lengths, dtype="int32")
 
-    def backprop(_d_features: Any) -> list[Doc]:
-        return []
 
-    return (keys, values, lengths), backprop
+class _TokenIds(dict[str, int]):
+    """Token text -> the id spaCy gives it (its ORTH hash), computed once per distinct token."""
+
+    MAX_SIZE = 1 << 20  # a long-running process meets new words forever: start over past a million
+
+    def __missing__(self, token: str) -> int:
+        if len(self) >= self.MAX_SIZE:
+            self.clear()
+        value = self[token] = get_string_id(token)
+        return value
+
+
+class TokenListScorer:
+    """Scores lists of tokens with a trained ``parley.TextCatBOW.v1`` textcat, without spaCy Docs.
+
+    The classifier has each post's tokens already (the normaliser made them);
+    joining them for spaCy's tokenizer only for it to split them again and build
+    a ``Doc`` cost about as much as the model itself. The token ids are the
+    ones a ``Doc`` would hold (``Doc.to_array(ORTH)``), so the scores are the
+    same; ``tests/intents/test_bow.py`` checks that on every corpus line.
+    """
+
+    def __init__(self, textcat_model: Model[Any, Any]) -> None:
+        layers = textcat_model.layers
+        if len(layers) != 3 or layers[0].name != "batch_ngrams":
+            raise ValueError(f"not a {ARCHITECTURE} model: {textcat_model.name}")
+        ngrams, linear, softmax = layers
+        self._size: int = ngrams.attrs["ngram_size"]
+        self._hash = textcat_model.ops.ngrams
+        self._linear = linear
+        self._softmax = softmax
+        self._ids = _TokenIds()
+
+    @classmethod
+    def for_pipe(cls, textcat_model: Model[Any, Any]) -> TokenListScorer | None:
+        """A scorer for ``textcat_model``, or None when it is another architecture."""
+        try:
+            return cls(textcat_model)
+        except ValueError:
+            return None
+
+    def predict(self, token_lists: Sequence[Sequence[str]]) -> Floats2d:
+        """Class probabilities, one row per token list (an empty list scores as the bias alone)."""
+        doc_lengths: Any = numpy.fromiter(map(len, token_lists), dtype=numpy.int64, count=len(token_lists))
+        unigrams: Any = numpy.fromiter(map(self._ids.__getitem__, chain_iterables.from_iterable(token_lists)),
+                                       dtype=numpy.uint64, count=int(doc_lengths.sum()))
+        features = ngram_features(unigrams, doc_lengths, self._size, self._hash)
+        scores: Floats2d = self._softmax.predict(self._linear.predict(features))
+        return scores
 
 
 @registry.architectures(ARCHITECTURE)

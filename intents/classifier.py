@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy
 
 from bot.domain import Classification, Intent, Span
+from intents.bow import TokenListScorer
 from intents.entities import GATE_WORDS as ENTITY_GATE_WORDS
 from intents.entities import extract_entities, first_name_from_display
 from intents.flags import GATE_WORDS as FLAG_GATE_WORDS
@@ -95,6 +96,7 @@ class IntentClassifier:
         self._find_pii: Callable[..., list[Span]] = find_pii  # `parley bench` swaps it to time the rest
         self._make_doc: Callable[[str], Any] = nlp.tokenizer  # type: ignore[attr-defined]
         self._textcat: Any = nlp.get_pipe("textcat")  # type: ignore[attr-defined]
+        self._token_scorer = TokenListScorer.for_pipe(self._textcat.model)
 
     @classmethod
     def load(
@@ -140,24 +142,27 @@ class IntentClassifier:
         with _cyclic_gc_paused():
             return self._classify_batch(texts, provider)
 
-    def _scores(self, normalised: Sequence[str]) -> list[list[float]]:
-        """Calibrated, rounded scores (in LABELS order) for each normalised text.
+    def _scores(self, token_lists: Sequence[list[str]]) -> list[list[float]]:
+        """Calibrated, rounded scores (in LABELS order) for each post's normalised tokens.
 
-        The textcat's ``predict`` is called directly on batches of docs: going
-        through ``nlp.pipe`` would build a ``doc.cats`` dict per post only for
-        us to read it back. Temperature scaling runs on the whole score matrix.
-        A post with nothing left to read (empty, only spaces) gets uniform
-        scores, whatever else is in its batch (spaCy itself scores such a doc
-        as all zeros when the whole batch is empty, and by the bias otherwise).
+        The bag-of-words model scores the token lists directly
+        (:class:`intents.bow.TokenListScorer`); other architectures get spaCy
+        Docs and the textcat's ``predict``, never ``nlp.pipe``, which would build
+        a ``doc.cats`` dict per post only for us to read it back. Temperature
+        scaling runs on the whole score matrix. A post with nothing left to read
+        (empty, only spaces) gets uniform scores, whatever else is in its batch
+        (spaCy itself scores it as all zeros when the whole batch is empty, and
+        by the bias otherwise).
         """
-        make_doc = self._make_doc
-        predict = self._textcat.predict
         rows: list[list[float]] = []
-        for first in range(0, len(normalised), _BATCH_SIZE):
-            docs = [make_doc(text) for text in normalised[first : first + _BATCH_SIZE]]
-            predicted = predict(docs)
-            empty = [index for index, doc in enumerate(docs) if not len(doc)]
-            if len(docs) < _SMALL_BATCH:  # numpy's per-call overhead outweighs its speed on a few rows
+        for first in range(0, len(token_lists), _BATCH_SIZE):
+            chunk = token_lists[first : first + _BATCH_SIZE]
+            if self._token_scorer is not None:
+                predicted = self._token_scorer.predict(chunk)
+            else:
+                predicted = self._textcat.predict([self._make_doc(" ".join(tokens)) for tokens in chunk])
+            empty = [index for index, tokens in enumerate(chunk) if not tokens]
+            if len(chunk) < _SMALL_BATCH:  # numpy's per-call overhead outweighs its speed on a few rows
                 scores = predicted.tolist()
                 for index in empty:
                     scores[index] = _UNIFORM
@@ -175,7 +180,7 @@ class IntentClassifier:
         terms = self.terms_for(provider)
         matches = [list(terms.pattern.finditer(text)) for text in texts]
         tokens = [normalise_tokens(text, terms, found) for text, found in zip(texts, matches, strict=True)]
-        all_scores = self._scores([" ".join(post_tokens) for post_tokens in tokens])
+        all_scores = self._scores(tokens)
         results: list[Classification] = []
         threshold = self.low_confidence_threshold
         find_pii = self._find_pii

@@ -105,3 +105,38 @@ def test_only_exclusive_classes() -> None:
 
     with pytest.raises(ValueError, match="exclusive"):
         build_batch_bow_classifier(exclusive_classes=False, ngram_size=2)
+
+
+def test_token_list_scorer_scores_like_the_textcat_on_docs() -> None:
+    from intents.bow import TokenListScorer
+
+    nlp = _textcat(_blank(), {"@architectures": ARCHITECTURE, "exclusive_classes": True, "ngram_size": 2,
+                              "length": 4096})
+    textcat = nlp.get_pipe("textcat")
+    scorer = TokenListScorer.for_pipe(textcat.model)  # type: ignore[attr-defined]
+    assert scorer is not None
+    # words spaCy keeps as symbols with small ids ("nsubj", "ADJ") get those ids here too
+    texts = [*TEXTS, "amod nsubj ADJ ORTH", "", "£ 35 ?!"]
+    expected = textcat.predict([nlp.make_doc(text) for text in texts])  # type: ignore[attr-defined]
+    assert numpy.array_equal(scorer.predict([text.split() for text in texts]), expected)
+
+
+def test_token_list_scorer_starts_its_id_cache_over_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    from intents import bow
+
+    monkeypatch.setattr(bow._TokenIds, "MAX_SIZE", 3)
+    ids = bow._TokenIds()
+    for word in ("a", "b", "c", "d"):
+        assert ids[word] == spacy.strings.get_string_id(word)
+    assert len(ids) == 1  # cleared at the fourth new word, which it then kept
+
+
+def test_token_list_scorer_is_only_for_this_architecture() -> None:
+    from intents.bow import TokenListScorer
+
+    nlp = _textcat(_blank(), {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True,
+                              "ngram_size": 2, "length": 4096, "no_output_layer": False})
+    model = nlp.get_pipe("textcat").model  # type: ignore[attr-defined]
+    assert TokenListScorer.for_pipe(model) is None
+    with pytest.raises(ValueError, match="not a parley"):
+        TokenListScorer(model)

@@ -109,6 +109,21 @@ def test_a_large_batch_scores_like_posts_one_at_a_time(classifier: IntentClassif
         assert sum(result.scores.values()) == pytest.approx(1.0, abs=1e-3)
 
 
+def test_token_lists_score_like_spacy_docs(classifier: IntentClassifier) -> None:
+    """The shipped model scores the normaliser's tokens directly; through spaCy Docs it scores the same."""
+    from intents.training import read_corpus
+
+    assert classifier._token_scorer is not None
+    texts = [row.text for row in read_corpus()[::40]] + ["", "amod nsubj ADJ", "née à Zürich"]
+    fast = classifier.classify_batch(texts, provider="EE")
+    scorer, classifier._token_scorer = classifier._token_scorer, None
+    try:
+        through_docs = classifier.classify_batch(texts, provider="EE")
+    finally:
+        classifier._token_scorer = scorer
+    assert [r.scores for r in fast] == [r.scores for r in through_docs]
+
+
 def test_classifier_flags_are_the_flag_module_s(classifier: IntentClassifier) -> None:
     """The classifier hands detect_flags the normaliser's tokens; the flags come out the same."""
     from intents.flags import LOW_CONFIDENCE, detect_flags
