@@ -55,7 +55,7 @@ _BOW = {
     "@architectures": bow.ARCHITECTURE,  # spaCy's TextCatBOW.v3 with batch feature extraction
     "exclusive_classes": True,
     "ngram_size": 2,
-    "length": 131072,
+    "length": 262144,  # 2^18 rows: fewer collisions than 2^17 on the ~48,000-post corpus, same predict speed
 }
 _SPACY_BOW = {
     "@architectures": "spacy.TextCatBOW.v3",

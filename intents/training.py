@@ -33,6 +33,7 @@ from intents.model import (
     predict_probabilities,
     save_model,
     shift_prior,
+    textcat_model_config,
     train_pipeline,
 )
 from intents.normalise import normalise
@@ -203,7 +204,8 @@ def train_model(
     config = {"procedure": "holdout-calibrate(T>=1)-then-all", "arch": arch, "seed": seed, "seeds": runs,
               "epochs": epochs or DEFAULT_EPOCHS[arch], "limit": limit,
               "prior": TRAFFIC_SHARES if arch == "bow" else None,
-              "reviewed": reviewed_digest if reviewed else None}
+              "reviewed": reviewed_digest if reviewed else None,
+              "textcat": textcat_model_config(arch)}  # n-gram size, hash rows ...: a new model, a new version
     version = model_version(digest, config)
     logger.info("training %s on %d examples (%d reviewed), holding out %d", version, len(train_rows),
                 len(reviewed), len(held_out))
