@@ -181,6 +181,7 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
         model_dir: Annotated[str | None, typer.Option(help="Model directory (default: shipped).")] = None,
         n: Annotated[int, typer.Option(help="Posts in the batch run.")] = 20000,
+        repeat: Annotated[int, typer.Option(min=1, help="Runs of each measure: best and median are shown.")] = 3,
         pipeline: Annotated[
             bool, typer.Option("--pipeline/--no-pipeline", help="Also time the whole pipeline on SQLite.")
         ] = True,
@@ -191,7 +192,8 @@ def register(app: typer.Typer) -> None:
 
         with _clear_errors():
             results: dict[str, dict[str, object]] = {
-                "classifier": run_bench(model_dir=model_dir, n_batch=n, n_single=max(1, min(2000, n // 10)))
+                "classifier": run_bench(model_dir=model_dir, n_batch=n, n_single=max(1, min(2000, n // 10)),
+                                    repeat=repeat)
             }
             if pipeline:
                 from bot.bench import run_pipeline_bench
@@ -202,5 +204,6 @@ def register(app: typer.Typer) -> None:
             return
         for section, values in results.items():
             typer.echo(f"[{section}]")
+            width = max(map(len, values)) + 2
             for key, value in values.items():
-                typer.echo(f"{key:<32}{value}")
+                typer.echo(f"{key:<{width}}{value}")

@@ -84,6 +84,8 @@ def test_train_tiny_model_end_to_end(tmp_path: Path) -> None:
     assert "pass 1/2" in out and "pass 2/2" in out and "held-out corpus slice" in out and "dev set" in out
     meta = json.loads((output / "parley.json").read_text(encoding="utf-8"))
     assert meta["version"].startswith("intent-") and meta["temperature"] > 0
+    # the version covers the model's own settings too (hash rows, n-grams), not only corpus and seeds
+    assert meta["config"]["textcat"]["length"] == 262144 and meta["config"]["seeds"] == 2
     code, out, _ = _run("classify", "--json", "--model-dir", str(output), "no signal again")
     assert code == 0 and json.loads(out)[0]["model_version"] == meta["version"]
 
@@ -94,11 +96,13 @@ def test_train_rejects_unknown_arch() -> None:
 
 
 def test_bench_json() -> None:
-    code, out, _ = _run("bench", "--json", "--n", "300")
+    code, out, _ = _run("bench", "--json", "--n", "300", "--repeat", "2")
     assert code == 0
     report = json.loads(out)
     results = report["classifier"]
-    assert results["batch_per_second"] > 0 and results["single_per_second"] > 0
+    assert results["repeat"] == 2
+    for measure in ("batch", "batch_without_pii", "text_model_only", "single"):
+        assert results[f"{measure}_per_second"] >= results[f"{measure}_per_second_median"] > 0  # best ≥ median
     assert results["max_rss_mb"] > 0 and results["model_load_seconds"] > 0
     assert sum(report["pipeline"]["pipeline_routes"].values()) == report["pipeline"]["pipeline_mentions"]
 
@@ -119,14 +123,13 @@ def dev_report(shared_dir: Path) -> dict[str, Any]:
 
 def test_eval_on_dev_beats_both_baselines(dev_report: dict[str, Any]) -> None:
     assert dev_report["n"] == 415
-    assert dev_report["macro_f1"] >= 0.65  # the shipped model measured 0.696; see docs/classifier.md
+    assert dev_report["macro_f1"] >= 0.70  # the shipped model measured 0.735; see docs/classifier.md
     for baseline in dev_report["baselines"].values():
         assert dev_report["macro_f1"] > baseline["macro_f1"]
 
 
-@pytest.mark.xfail(reason="targets not reached yet: shipped model has macro-F1 0.696, renewal F1 0.60 "
-                          "(docs/classifier.md)", strict=False)
 def test_eval_on_dev_reaches_the_targets(dev_report: dict[str, Any]) -> None:
+    """The issue's targets, on the shipped model (measured 0.735; renewal 0.759, complaint 0.854)."""
     assert dev_report["macro_f1"] >= 0.70
     assert dev_report["per_intent"]["renewal"]["f1"] >= 0.75
     assert dev_report["per_intent"]["complaint"]["f1"] >= 0.75
