@@ -196,6 +196,9 @@ def train_model(
     reviewed = load_reviewed_labels() if include_reviewed else []
     train_rows, held_out = split_held_out(rows, seed)
     train_rows = train_rows + reviewed
+    all_rows = train_rows + held_out
+    # checked before any training: a corpus without one of the intents fails at once, not minutes later
+    train_shares, all_shares = class_shares(train_rows), class_shares(all_rows)
     digest = corpus_digest(corpus)
     reviewed_digest = hashlib.sha256(
         json.dumps([(r.text, r.intent, r.provider) for r in reviewed]).encode()
@@ -221,15 +224,14 @@ def train_model(
     # 0.13 at T=0.37 against 0.06 at T=1 on the dev posts). Calibration may soften, never sharpen.
     temperature = max(1.0, fitted_temperature)
     if arch == "bow":
-        shift_prior(nlp, class_shares(train_rows), TRAFFIC_SHARES)
+        shift_prior(nlp, train_shares, TRAFFIC_SHARES)
     held_report = evaluate_nlp(nlp, held_out)
     # The held-out lines were only kept out to measure and calibrate; the shipped model learns from
     # every phrasing (measured on real posts: dropping 10% of the templates costs about 0.03 macro-F1).
-    all_rows = train_rows + held_out
     say(f"2/2 training the shipped model on all {len(all_rows)} examples")
     nlp = train_pipeline(to_examples(all_rows), arch=arch, epochs=epochs, seed=seed, seeds=runs, progress=progress)
     if arch == "bow":
-        shift_prior(nlp, class_shares(all_rows), TRAFFIC_SHARES)
+        shift_prior(nlp, all_shares, TRAFFIC_SHARES)
     dev_report = None
     dev_file = dev_path or default_dev_path()
     if dev_file is not None:
@@ -237,7 +239,7 @@ def train_model(
     meta = {"trained_at": datetime.now(UTC).isoformat(timespec="seconds"), "corpus_sha256": digest,
             "config": config, "n_train": len(train_rows), "n_held_out": len(held_out),
             "held_out_macro_f1": held_report["macro_f1"], "temperature_fitted": fitted_temperature,
-            "corpus_shares": {k: round(v, 4) for k, v in class_shares(all_rows).items()},
+            "corpus_shares": {k: round(v, 4) for k, v in all_shares.items()},
             "final_model_trained_on": "all corpus lines"}
     save_model(TrainedModel(nlp=nlp, version=version, temperature=temperature, arch=arch, meta=meta), output)
     return TrainingReport(version=version, arch=arch, output=output, n_train=len(train_rows),

@@ -90,6 +90,15 @@ def test_train_tiny_model_end_to_end(tmp_path: Path) -> None:
     assert code == 0 and json.loads(out)[0]["model_version"] == meta["version"]
 
 
+def test_train_on_a_corpus_missing_an_intent_fails_before_training(tmp_path: Path) -> None:
+    corpus = tmp_path / "renewals.jsonl"
+    corpus.write_text("".join(json.dumps({"text": f"my deal ends in week {i}", "intent": "renewal",
+                                          "provider": "EE"}) + "\n" for i in range(20)), encoding="utf-8")
+    code, out, err = _run("train", "--corpus", str(corpus), "--output", str(tmp_path / "model"))
+    assert code == 2 and "has no complaint, new_customer, other lines" in err and "Traceback" not in err
+    assert "pass 1" not in out and not (tmp_path / "model").exists()
+
+
 def test_train_rejects_unknown_arch() -> None:
     code, _, err = _run("train", "--arch", "transformer")
     assert code == 2 and "--arch" in err
