@@ -75,6 +75,7 @@ _ABUSIVE_STEM_CUES = ("fuck", "fck", "f*", "shit", "sh1t", "wank", "cunt", "c*",
 _URGENT_CUES = ("days", "weeks", "terminal", "alarm", "abuse")
 _LEGAL_CUES = ("claims", "standards", "legal", "court", "advice", "bureau", "protection", "section")
 # one scan for all three cue lists: most posts have none, and then no per-list test runs
+_REGULATOR_HANDLE = re.compile(r"@(?:ofcom|fcc)(?!\w)")  # their own accounts, not "@ofcomfan"
 _ANY_CUE = re.compile(trie_regex(_ABUSIVE_STEM_CUES + _URGENT_CUES + _LEGAL_CUES))
 _QUESTION_WORDS = frozenset(
     ("how", "what", "when", "where", "why", "who", "which", "whats", "can", "could", "would", "will", "is", "are",
@@ -110,7 +111,7 @@ def detect_flags(text: str, words: AbstractSet[str] | None = None, lower: str | 
     ):
         flags.add(URGENT)
     # a regulator tagged by its handle ("@Ofcom is this allowed?") is not a word the normaliser keeps
-    if not _LEGAL_WORDS.isdisjoint(wordset) or "@ofcom" in lower or "@fcc" in lower or (
+    if not _LEGAL_WORDS.isdisjoint(wordset) or ("@" in lower and _REGULATOR_HANDLE.search(lower)) or (
         has_cue and any(cue in lower for cue in _LEGAL_CUES) and _LEGAL_PHRASES.search(lower)
     ):
         flags.add(LEGAL)

@@ -130,6 +130,6 @@ def test_classifier_flags_are_the_flag_module_s(classifier: IntentClassifier) ->
 
     texts = ["Still not resolved, one week without my number @Ofcom", "I'm going to the ombudsman",
              "you absolute muppets", "my elderly mum has no landline", "hola que tal, como estas mi amigo, el "
-             "servicio es malo", "can you help?"]
+             "servicio es malo", "can you help?", "@ofcomfan agreed, awful"]
     for text, result in zip(texts, classifier.classify_batch(texts, provider="VodafoneUK"), strict=True):
         assert set(result.flags) - {LOW_CONFIDENCE} == detect_flags(text), text

@@ -29,3 +29,11 @@ def test_flag_is_raised(text: str, flag: str) -> None:
 
 def test_plain_post_has_no_flags() -> None:
     assert detect_flags("my broadband has been slow all week") == set()
+
+
+def test_a_regulator_tagged_by_handle_is_legal_even_without_the_word() -> None:
+    """The classifier's gate words come from the normaliser, which turns every handle into @user."""
+    assert "legal" in detect_flags("@Ofcom is this even allowed", words=set())
+    assert "legal" in detect_flags("cc @FCC", words=set())
+    assert "legal" not in detect_flags("@ofcomfan agreed, terrible service", words=set())
+    assert "legal" not in detect_flags("@ofcomfan agreed, terrible service")
