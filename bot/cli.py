@@ -80,7 +80,7 @@ def main() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
-    for noisy in ("httpx", "urllib3", "apscheduler.executors.default", "uvicorn.access", "alembic"):
+    for noisy in ("httpx", "urllib3", "apscheduler.executors.default", "uvicorn.access", "alembic", "spacy"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     _register_all()
     try:

@@ -111,7 +111,6 @@ def run_bench(
         "repeat": repeat,
         "n_batch": len(texts),
         "n_single": len(single),
-        "pii_included": classifier._find_pii is not None,
         "tracemalloc_peak_mb": round(peak / (1024 * 1024), 1),
         "max_rss_mb": round(_max_rss_mb(), 1),
     }

@@ -105,7 +105,8 @@ class TokenListScorer:
     joining them for spaCy's tokenizer only for it to split them again and build
     a ``Doc`` cost about as much as the model itself. The token ids are the
     ones a ``Doc`` would hold (``Doc.to_array(ORTH)``), so the scores are the
-    same; ``tests/intents/test_bow.py`` checks that on every corpus line.
+    same (``tests/intents/test_bow.py``; ``tests/intents/test_classifier.py``
+    compares both paths on corpus lines with the shipped model).
     """
 
     def __init__(self, textcat_model: Model[Any, Any]) -> None:

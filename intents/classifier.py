@@ -46,9 +46,9 @@ _GC_PAUSE_MIN_BATCH = 64  # smaller batches finish before the collector would ru
 
 def apply_temperature_rounded(probs: Sequence[float], temperature: float) -> list[float]:
     """One post's softmax scores rescaled by ``temperature``, renormalised and rounded to 4 places."""
-    # spaCy's textcat scores a batch of empty docs as all zeros: the floor makes those uniform
-    probs = [max(p, 1e-12) ** (1.0 / temperature) for p in probs] if temperature != 1.0 else \
-        [max(p, 1e-12) for p in probs]
+    probs = [max(p, 1e-12) for p in probs]  # the floor keeps an all-zero row (spaCy, empty docs) finite
+    if temperature != 1.0:
+        probs = [p ** (1.0 / temperature) for p in probs]
     total = sum(probs)
     return [round(p / total, 4) for p in probs]
 

@@ -180,7 +180,7 @@ def register(app: typer.Typer) -> None:
     def bench_command(
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
         model_dir: Annotated[str | None, typer.Option(help="Model directory (default: shipped).")] = None,
-        n: Annotated[int, typer.Option(help="Posts in the batch run.")] = 20000,
+        n: Annotated[int, typer.Option(min=1, help="Posts in the batch run.")] = 20000,
         repeat: Annotated[int, typer.Option(min=1, help="Runs of each measure: best and median are shown.")] = 3,
         pipeline: Annotated[
             bool, typer.Option("--pipeline/--no-pipeline", help="Also time the whole pipeline on SQLite.")
